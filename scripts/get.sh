@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Regenerates the CDKTF provider bindings under imports/ (npm run get).
+#
+# Builds the pinned tools (scripts/tools.sh), then runs `cdktf get` with the
+# project-built terraform first in PATH and TF_CLI_CONFIG_FILE pointing at the
+# offline filesystem mirror, so provider schemas come from our own
+# bpg/proxmox build and never from the network or a system terraform.
+#
+# The provider constraint in cdktf.json ("terraformProviders") must match
+# tools/versions.json; this script fails loudly if it does not.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+log() { printf '[get] %s\n' "$*" >&2; }
+die() { printf '[get] ERROR: %s\n' "$*" >&2; exit 1; }
+
+bash "${ROOT}/scripts/tools.sh"
+# shellcheck source=scripts/tools-env.sh
+source "${ROOT}/scripts/tools-env.sh"
+
+TF="${PVE_K8S_TOOLS_DIR}/bin/terraform"
+[[ -x "$TF" ]] || die "$TF missing after scripts/tools.sh"
+[[ "$(command -v terraform)" == "$TF" ]] || die "terraform in PATH is $(command -v terraform), expected $TF"
+# cdktf-cli resolves terraform via $TERRAFORM_BINARY_NAME || "terraform" in PATH.
+export TERRAFORM_BINARY_NAME="$TF"
+export CHECKPOINT_DISABLE=1 DISABLE_VERSION_CHECK=1 CI=1 FORCE_COLOR=0
+
+want="$(node -p 'require("./tools/versions.json").proxmoxProvider')"
+have="$(node -p 'JSON.stringify(require("./cdktf.json").terraformProviders)')"
+[[ "$have" == "[\"bpg/proxmox@= ${want}\"]" ]] \
+  || die "cdktf.json terraformProviders is ${have}, expected [\"bpg/proxmox@= ${want}\"] (tools/versions.json)"
+
+log "cdktf get (bpg/proxmox ${want}, $("$TF" version | head -1)) ..."
+t0=$(date +%s)
+npx --no-install cdktf get --force --language typescript
+log "bindings generated in $(( $(date +%s) - t0 ))s: $(du -sh imports/providers/bpg/proxmox | cut -f1) under imports/providers/bpg/proxmox"

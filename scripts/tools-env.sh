@@ -1,0 +1,14 @@
+# shellcheck shell=bash
+# Source this file (do not execute it):  source scripts/tools-env.sh
+# Puts the project-built tools first in PATH and points Terraform at the
+# offline provider mirror config written by scripts/tools.sh.
+_pvek8s_root="$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")/.." && pwd)"
+export PVE_K8S_TOOLS_DIR="${_pvek8s_root}/.cache/tools"
+case ":${PATH}:" in
+  *":${PVE_K8S_TOOLS_DIR}/bin:"*) ;;
+  *) export PATH="${PVE_K8S_TOOLS_DIR}/bin:${PATH}" ;;
+esac
+export TF_CLI_CONFIG_FILE="${PVE_K8S_TOOLS_DIR}/terraformrc"
+# Never phone home (version/provider checkpoint), we are offline.
+export CHECKPOINT_DISABLE=1
+unset _pvek8s_root

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Validates synthesized CDKTF stacks with the project-built terraform, offline.
+#
+#   bash scripts/verify-tf.sh                     # all cdktf.out/stacks/*/cdk.tf.json
+#   bash scripts/verify-tf.sh path/to/cdk.tf.json path/to/stackdir ...
+#   VERIFY_TF_PLAN=1 bash scripts/verify-tf.sh    # additionally try `terraform plan`
+#
+# Each stack directory is copied to a temp dir (the repo is never touched),
+# `terraform init -backend=false` installs bpg/proxmox from the local
+# filesystem mirror (.cache/tools/providers, see scripts/tools.sh) and
+# `terraform validate` checks the configuration. Prints PASS/FAIL per stack and
+# exits non-zero if any stack fails.
+#
+# The optional plan step runs `terraform plan -refresh=false` against an
+# unreachable endpoint (https://127.0.0.1:1/) with a dummy API token. It is
+# informational only (see tools/README.md): the bpg/proxmox provider contacts
+# the API while configuring, so plan cannot succeed offline.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+log() { printf '[verify-tf] %s\n' "$*" >&2; }
+die() { printf '[verify-tf] ERROR: %s\n' "$*" >&2; exit 1; }
+
+bash "${ROOT}/scripts/tools.sh" || die "scripts/tools.sh failed"
+# shellcheck source=scripts/tools-env.sh
+source "${ROOT}/scripts/tools-env.sh"
+TF="${PVE_K8S_TOOLS_DIR}/bin/terraform"
+[[ -x "$TF" ]] || die "$TF missing"
+export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
+unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_WORKSPACE
+
+inputs=("$@")
+if [[ ${#inputs[@]} -eq 0 ]]; then
+  shopt -s nullglob
+  inputs=("${ROOT}"/cdktf.out/stacks/*/cdk.tf.json)
+  shopt -u nullglob
+  [[ ${#inputs[@]} -gt 0 ]] || die "no stacks found under cdktf.out/stacks/*/cdk.tf.json (run npm run synth first)"
+fi
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/verify-tf.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+pass=0; fail=0; failed=()
+for input in "${inputs[@]}"; do
+  if [[ -d "$input" ]]; then src="$input"; else src="$(dirname "$input")"; fi
+  [[ -f "${src}/cdk.tf.json" ]] || { log "FAIL ${input}: no cdk.tf.json"; fail=$((fail+1)); failed+=("$input"); continue; }
+  name="$(basename "$src")"
+  dir="${WORK}/${name}"
+  i=1; while [[ -e "$dir" ]]; do dir="${WORK}/${name}-$((i++))"; done
+  mkdir -p "$dir"
+  # Copy the stack (cdk.tf.json + any assets), but never local state/plugins.
+  (cd "$src" && tar --exclude=.terraform --exclude='*.tfstate*' --exclude=.terraform.lock.hcl -cf - .) | (cd "$dir" && tar -xf -)
+  t0=$(date +%s)
+  if ! "$TF" -chdir="$dir" init -backend=false -input=false -no-color >"${dir}.init.log" 2>&1; then
+    log "FAIL ${name}: terraform init (offline mirror) failed:"; sed 's/^/    /' "${dir}.init.log" >&2
+    fail=$((fail+1)); failed+=("$name"); continue
+  fi
+  if ! "$TF" -chdir="$dir" validate -no-color >"${dir}.validate.log" 2>&1; then
+    log "FAIL ${name}: terraform validate:"; sed 's/^/    /' "${dir}.validate.log" >&2
+    fail=$((fail+1)); failed+=("$name"); continue
+  fi
+  log "PASS ${name} (init+validate $(( $(date +%s) - t0 ))s)"
+  pass=$((pass+1))
+
+  if [[ -n "${VERIFY_TF_PLAN:-}" ]]; then
+    # plan needs an initialised backend: use a throwaway local state in the temp dir.
+    ( cd "$dir" &&
+      PROXMOX_VE_ENDPOINT="https://127.0.0.1:1/" \
+      PROXMOX_VE_API_TOKEN="dummy@pve!verify=00000000-0000-0000-0000-000000000000" \
+      PROXMOX_VE_INSECURE=true \
+      "$TF" init -input=false -no-color -reconfigure >/dev/null 2>&1 &&
+      PROXMOX_VE_ENDPOINT="https://127.0.0.1:1/" \
+      PROXMOX_VE_API_TOKEN="dummy@pve!verify=00000000-0000-0000-0000-000000000000" \
+      PROXMOX_VE_INSECURE=true \
+      timeout 300 "$TF" plan -refresh=false -input=false -lock=false -no-color ) >"${dir}.plan.log" 2>&1
+    rc=$?
+    log "plan ${name}: exit ${rc} (informational, offline plan is expected to fail; see tools/README.md)"
+    tail -n 15 "${dir}.plan.log" | sed 's/^/    /' >&2
+  fi
+done
+
+log "summary: ${pass} passed, ${fail} failed"
+if [[ $fail -gt 0 ]]; then
+  die "terraform validation FAILED for: ${failed[*]}"
+fi

@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './ip';
+export * from './load';
+export * from './model';
+export * from './schema';
+export * from './set';
+export * from './versions';

@@ -1,0 +1,226 @@
+/**
+ * The resolved cluster model: every network fact, node, address and VM ID derived once
+ * from the spec. infra/, cloud-init/ and manifests/ read this, never the raw spec.
+ */
+import { intToIp, ipToInt, parseCidr } from './ip';
+import type { ClusterSpec } from './schema';
+import type { SpecIssue, SpecPath } from './errors';
+import { KubernetesMinor, kubernetesMinor, UBUNTU_IMAGE } from './versions';
+
+export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
+
+export interface PveHostModel {
+  readonly name: string;
+  readonly bridge: string;
+  readonly storage: { readonly image: string; readonly disk: string; readonly snippets: string };
+}
+
+export interface NodeModel {
+  /** Hostname and VM name: `<cluster>-cp-<n>`, `<cluster>-lb-<n>`, `<cluster>-<pool>-<n>`. Stable: it keys the VM. */
+  readonly name: string;
+  readonly role: NodeRole;
+  /** Pool name: "cp", "lb" or the worker pool's name. */
+  readonly pool: string;
+  /** 1-based index in its pool. */
+  readonly index: number;
+  readonly ip: string;
+  readonly vmId: number;
+  readonly host: PveHostModel;
+  readonly cores: number;
+  readonly memory: number;
+  readonly disk: number;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Where the node comes from in the spec, for error messages. */
+  readonly specPath: SpecPath;
+  /** The spec field its IP comes from (`ips[i]` or `ipStart`). */
+  readonly ipPath: SpecPath;
+}
+
+export interface NetworkModel {
+  readonly cidr: string;
+  readonly prefix: number;
+  readonly gateway: string;
+  readonly dns: readonly string[];
+  readonly searchDomain: string;
+  readonly vlan?: number;
+  readonly mtu?: number;
+  readonly vip: string;
+  readonly apiPort: number;
+  /** Port each kube-apiserver listens on (on its node IP). */
+  readonly apiServerPort: number;
+  /** `vip:port`: kubeadm's controlPlaneEndpoint and Cilium's k8sServiceHost/Port. */
+  readonly controlPlaneEndpoint: string;
+  readonly podCidr: string;
+  readonly serviceCidr: string;
+  /** First service IP: the in-cluster `kubernetes` Service (a cert SAN). */
+  readonly kubernetesServiceIp: string;
+  readonly clusterDnsIp: string;
+  readonly metallb: { readonly start: string; readonly end: string };
+  readonly ingressIp: string;
+}
+
+export interface ClusterModel {
+  readonly name: string;
+  readonly domain: string;
+  /** Spec file the model came from (as given to the loader). */
+  readonly file: string;
+  readonly spec: ClusterSpec;
+  readonly kubernetes: {
+    readonly version: string;
+    readonly minor: KubernetesMinor;
+    readonly clusterDomain: string;
+  };
+  readonly network: NetworkModel;
+  /** DNS name of the API (a cert SAN). */
+  readonly apiHostname: string;
+  readonly hosts: readonly PveHostModel[];
+  readonly image: { readonly url: string; readonly fileName: string; readonly checksum?: { readonly algorithm: string; readonly value: string } };
+  readonly controlPlanes: readonly NodeModel[];
+  readonly workers: readonly NodeModel[];
+  readonly loadBalancers: readonly NodeModel[];
+  /** Every VM: control planes, load balancers, then workers. */
+  readonly nodes: readonly NodeModel[];
+  readonly loadBalancer: { readonly mode: 'colocated' | 'dedicated'; readonly routerId: number };
+}
+
+interface PoolRequest {
+  readonly pool: string;
+  readonly role: NodeRole;
+  readonly count: number;
+  readonly nodeName: (index: number) => string;
+  readonly cores: number;
+  readonly memory: number;
+  readonly disk: number;
+  readonly ipStart?: string;
+  readonly ips?: readonly string[];
+  readonly vmIdStart: number;
+  readonly hosts?: readonly string[];
+  readonly labels: Readonly<Record<string, string>>;
+  readonly specPath: SpecPath;
+}
+
+/** Control planes default to VM IDs base+1.., load balancers base+91.., worker pool i to base+100*(i+1)+1.. */
+function poolRequests(spec: ClusterSpec): PoolRequest[] {
+  const base = spec.proxmox.vmIdBase;
+  const cp = spec.controlPlane;
+  const requests: PoolRequest[] = [
+    {
+      pool: 'cp', role: 'control-plane', count: cp.count, nodeName: (i) => `${spec.name}-cp-${i}`,
+      cores: cp.cores, memory: cp.memory, disk: cp.disk, ipStart: cp.ipStart, ips: cp.ips,
+      vmIdStart: cp.vmIdStart ?? base + 1, hosts: cp.hosts, labels: {}, specPath: ['controlPlane'],
+    },
+  ];
+  if (spec.loadBalancer.mode === 'dedicated') {
+    const lb = spec.loadBalancer.dedicated;
+    requests.push({
+      pool: 'lb', role: 'load-balancer', count: 2, nodeName: (i) => `${spec.name}-lb-${i}`,
+      cores: lb.cores, memory: lb.memory, disk: lb.disk, ipStart: lb.ipStart, ips: lb.ips,
+      vmIdStart: lb.vmIdStart ?? base + 91, hosts: lb.hosts, labels: {}, specPath: ['loadBalancer', 'dedicated'],
+    });
+  }
+  spec.workers.forEach((pool, p) => {
+    requests.push({
+      pool: pool.name, role: 'worker', count: pool.count, nodeName: (i) => `${spec.name}-${pool.name}-${i}`,
+      cores: pool.cores, memory: pool.memory, disk: pool.disk, ipStart: pool.ipStart, ips: pool.ips,
+      vmIdStart: pool.vmIdStart ?? base + 100 * (p + 1) + 1, hosts: pool.hosts, labels: pool.labels,
+      specPath: ['workers', p],
+    });
+  });
+  return requests;
+}
+
+function toHostModel(host: ClusterSpec['proxmox']['hosts'][number]): PveHostModel {
+  return { name: host.name, bridge: host.bridge, storage: { ...host.storage } };
+}
+
+/**
+ * Derives the model. Problems that make derivation impossible (unknown host, IP list of the
+ * wrong length, address overflow) are returned as issues; the rules check the rest.
+ */
+export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterModel; issues: SpecIssue[] } {
+  const issues: SpecIssue[] = [];
+  const hosts = spec.proxmox.hosts.map(toHostModel);
+  const hostByName = new Map(hosts.map((h) => [h.name, h]));
+  const nodesByPool: NodeModel[][] = [];
+  let cursor = ipToInt(spec.network.vip) + 1;
+
+  for (const req of poolRequests(spec)) {
+    const placement: PveHostModel[] = [];
+    (req.hosts ?? hosts.map((h) => h.name)).forEach((name, i) => {
+      const host = hostByName.get(name);
+      if (host) placement.push(host);
+      else issues.push({ path: [...req.specPath, 'hosts', i], message: `unknown PVE host; known hosts: ${hosts.map((h) => h.name).join(', ')}`, received: name });
+    });
+    if (req.ips && req.ips.length !== req.count) {
+      issues.push({ path: [...req.specPath, 'ips'], message: `needs exactly one IP per node (${req.count})`, received: req.ips });
+    }
+    if (req.ips && req.ipStart) {
+      issues.push({ path: [...req.specPath, 'ipStart'], message: 'give either ips or ipStart, not both', received: req.ipStart });
+    }
+    if (req.ipStart) cursor = ipToInt(req.ipStart);
+    const nodes: NodeModel[] = [];
+    for (let i = 0; i < req.count; i++) {
+      const explicit = req.ips?.[i];
+      const ipValue = explicit !== undefined ? ipToInt(explicit) : cursor++;
+      if (ipValue > 0xffffffff) {
+        issues.push({ path: [...req.specPath, 'ipStart'], message: 'address allocation runs past 255.255.255.255', received: req.ipStart });
+        break;
+      }
+      if (placement.length === 0) break;
+      nodes.push({
+        name: req.nodeName(i + 1), role: req.role, pool: req.pool, index: i + 1, ip: intToIp(ipValue),
+        vmId: req.vmIdStart + i, host: placement[i % placement.length]!, cores: req.cores, memory: req.memory,
+        disk: req.disk, labels: req.labels, specPath: req.specPath,
+        ipPath: explicit !== undefined ? [...req.specPath, 'ips', i] : [...req.specPath, 'ipStart'],
+      });
+    }
+    nodesByPool.push(nodes);
+  }
+
+  const minor = kubernetesMinor(spec.kubernetes.version);
+  if (!minor) return { issues };
+  const service = parseCidr(spec.network.serviceCidr);
+  const net = spec.network;
+  const controlPlanes = nodesByPool[0] ?? [];
+  const loadBalancers = spec.loadBalancer.mode === 'dedicated' ? nodesByPool[1] ?? [] : [];
+  const workers = nodesByPool.slice(spec.loadBalancer.mode === 'dedicated' ? 2 : 1).flat();
+  const model: ClusterModel = {
+    name: spec.name,
+    domain: spec.domain,
+    file,
+    spec,
+    kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain },
+    network: {
+      cidr: net.cidr,
+      prefix: parseCidr(net.cidr).prefix,
+      gateway: net.gateway,
+      dns: net.dns ?? [net.gateway],
+      searchDomain: net.searchDomain ?? spec.domain,
+      vlan: net.vlan,
+      mtu: net.mtu,
+      vip: net.vip,
+      apiPort: net.apiPort,
+      apiServerPort: 6443,
+      controlPlaneEndpoint: `${net.vip}:${net.apiPort}`,
+      podCidr: net.podCidr,
+      serviceCidr: net.serviceCidr,
+      kubernetesServiceIp: intToIp(service.network + 1),
+      clusterDnsIp: intToIp(service.network + 10),
+      metallb: { start: net.metallb.start, end: net.metallb.end },
+      ingressIp: spec.addons.ingress.ip ?? net.metallb.start,
+    },
+    apiHostname: `api.${spec.domain}`,
+    hosts,
+    image: {
+      url: spec.image.url ?? UBUNTU_IMAGE.url,
+      fileName: spec.image.url ? `${spec.name}-${spec.image.url.split('/').pop()}` : UBUNTU_IMAGE.fileName,
+      checksum: spec.image.checksum,
+    },
+    controlPlanes,
+    workers,
+    loadBalancers,
+    nodes: [...controlPlanes, ...loadBalancers, ...workers],
+    loadBalancer: { mode: spec.loadBalancer.mode, routerId: spec.loadBalancer.routerId },
+  };
+  return { model, issues };
+}

@@ -1,0 +1,267 @@
+/**
+ * The cluster spec: the shape of clusters/<name>.yaml.
+ *
+ * This zod model is the single source of the spec's shape: the loader parses with it, the
+ * JSON Schema editors use (schema/cluster.schema.json) is generated from it, and every
+ * default lives here, documented with `@default` in its description.
+ */
+import { z } from 'zod';
+import { isCidr, isIpv4 } from './ip';
+import { DEFAULT_KUBERNETES_VERSION } from './versions';
+
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+
+const ipv4 = () => z.string().refine(isIpv4, { message: 'must be an IPv4 address like 10.0.0.10' });
+const cidr = () =>
+  z.string().refine(isCidr, { message: 'must be an IPv4 CIDR like 10.0.0.0/24' });
+const label = (what: string, max = 63) =>
+  z
+    .string()
+    .max(max, { message: `${what} must be at most ${max} characters` })
+    .regex(RFC1123_LABEL, { message: `${what} must be an RFC 1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit` });
+const count = (min: number, max: number) => z.number().int().min(min).max(max);
+const vmId = () => z.number().int().min(100).max(999_999_999);
+
+export const StorageSchema = z
+  .strictObject({
+    image: z.string().min(1).default('local').describe('Storage for the downloaded cloud image (content type import or iso). @default "local"'),
+    disk: z.string().min(1).default('local-lvm').describe('Storage for VM disks. @default "local-lvm"'),
+    snippets: z.string().min(1).default('local').describe('Storage for cloud-init snippets (content type snippets). @default "local"'),
+  })
+  .describe('Proxmox storages on this host.');
+
+export const PveHostSchema = z
+  .strictObject({
+    name: label('PVE host name').describe('Proxmox node name as shown in the PVE UI.'),
+    bridge: z.string().min(1).default('vmbr0').describe('Linux bridge the VMs attach to. @default "vmbr0"'),
+    storage: StorageSchema.prefault({}).describe('Storages on this host. @default image/snippets "local", disk "local-lvm"'),
+  })
+  .describe('One Proxmox VE host.');
+
+export const ProxmoxSchema = z
+  .strictObject({
+    endpoint: z
+      .url({ protocol: /^https$/, message: 'must be an https URL like https://pve1.example.com:8006/' })
+      .describe('Proxmox API URL. Credentials never go here: set PROXMOX_VE_API_TOKEN in the environment.'),
+    insecure: z.boolean().default(false).describe('Skip TLS verification of the Proxmox API. @default false'),
+    hosts: z.array(PveHostSchema).min(1).describe('The PVE hosts VMs are spread over, in placement order.'),
+    sharedImageStorage: z
+      .boolean()
+      .default(false)
+      .describe('The image storage is shared by all hosts, so the cloud image is downloaded once. @default false'),
+    vmIdBase: vmId()
+      .default(1000)
+      .describe('Base of the default VM IDs: control planes get base+1.., worker pool i gets base+100*(i+1)+1.. @default 1000'),
+    ha: z.boolean().default(false).describe('Register every VM as a Proxmox HA resource. @default false'),
+    firewall: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe('@default false'),
+        adminCidr: cidr().optional().describe('Admin network allowed to SSH to nodes. @default none (SSH closed from outside the node network)'),
+      })
+      .prefault({})
+      .describe('Proxmox firewall keeping the node network private. @default disabled'),
+  })
+  .describe('Where the VMs run.');
+
+export const ImageSchema = z
+  .strictObject({
+    url: z.url().optional().describe('Cloud image URL. @default the pinned Ubuntu 24.04 image from spec/versions.ts'),
+    checksum: z
+      .strictObject({
+        algorithm: z.enum(['sha256', 'sha512']).default('sha256').describe('@default "sha256"'),
+        value: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: 'must be a lowercase hex digest' }),
+      })
+      .optional()
+      .describe('Verify the download against this digest. @default no verification'),
+  })
+  .prefault({})
+  .describe('The Ubuntu 24.04 cloud image the VMs boot from.');
+
+export const IpRangeSchema = z.strictObject({
+  start: ipv4().describe('First address (inclusive).'),
+  end: ipv4().describe('Last address (inclusive).'),
+});
+
+export const NetworkSchema = z
+  .strictObject({
+    cidr: cidr().describe('Node network, e.g. 10.10.0.0/24.'),
+    gateway: ipv4().describe('Default gateway of the node network.'),
+    dns: z.array(ipv4()).min(1).optional().describe('DNS servers. @default [gateway]'),
+    searchDomain: z.string().regex(DNS_NAME).optional().describe('DNS search domain. @default the cluster domain'),
+    vlan: count(1, 4094).optional().describe('VLAN tag on the bridge. @default untagged'),
+    mtu: count(576, 9000).optional().describe('Interface MTU. @default the bridge MTU'),
+    vip: ipv4().describe('Virtual IP of the Kubernetes API (Keepalived).'),
+    apiPort: count(1, 65535).default(6443).describe('Port of the API on the VIP. @default 6443'),
+    podCidr: cidr().default('10.244.0.0/16').describe('Pod network. @default "10.244.0.0/16"'),
+    serviceCidr: cidr().default('10.96.0.0/12').describe('Service network. @default "10.96.0.0/12"'),
+    metallb: IpRangeSchema.describe('Addresses MetalLB hands to LoadBalancer Services; inside the node CIDR.'),
+  })
+  .describe('Addresses of the cluster.');
+
+const sizing = {
+  cores: count(1, 128).default(2).describe('vCPUs. @default 2'),
+  memory: count(1024, 1_048_576).default(4096).describe('Memory in MiB. @default 4096'),
+  disk: count(10, 65_536).default(40).describe('Root disk in GiB. @default 40'),
+};
+
+const addressing = {
+  ipStart: ipv4().optional().describe('First node IP; the rest follow. @default the address after the previous pool (control planes: after the VIP)'),
+  ips: z.array(ipv4()).optional().describe('Static node IPs, one per node, instead of ipStart.'),
+  vmIdStart: vmId().optional().describe('First VM ID; the rest follow. @default derived from proxmox.vmIdBase'),
+  hosts: z.array(label('PVE host name')).min(1).optional().describe('PVE hosts to spread this pool over, round-robin. @default all hosts'),
+};
+
+export const ControlPlaneSchema = z
+  .strictObject({
+    count: count(1, 9).default(3).describe('Number of control planes; odd for etcd quorum. @default 3'),
+    ...sizing,
+    ...addressing,
+    allowStacking: z
+      .boolean()
+      .default(false)
+      .describe('Allow two control planes on one PVE host although enough hosts exist. @default false'),
+  })
+  .prefault({})
+  .describe('Control-plane nodes (etcd stacked).');
+
+export const WorkerPoolSchema = z
+  .strictObject({
+    name: label('pool name', 20).describe('Pool name; nodes are <cluster>-<pool>-<n>.'),
+    count: count(0, 5000).default(1).describe('Number of workers. @default 1'),
+    ...sizing,
+    disk: count(10, 65_536).default(60).describe('Root disk in GiB. @default 60'),
+    ...addressing,
+    labels: z.record(z.string(), z.string()).default({}).describe('Node labels. @default {}'),
+  })
+  .describe('A pool of identical worker nodes.');
+
+export const LoadBalancerSchema = z
+  .strictObject({
+    mode: z
+      .enum(['colocated', 'dedicated'])
+      .default('colocated')
+      .describe('HAProxy + Keepalived on the control planes, or on two dedicated VMs. @default "colocated"'),
+    routerId: count(1, 255).default(51).describe('Keepalived VRRP virtual_router_id, unique per L2 segment. @default 51'),
+    dedicated: z
+      .strictObject({
+        cores: count(1, 16).default(1).describe('@default 1'),
+        memory: count(512, 65_536).default(1024).describe('@default 1024'),
+        disk: count(10, 1024).default(10).describe('@default 10'),
+        ...addressing,
+      })
+      .prefault({})
+      .describe('Sizing and addresses of the two load-balancer VMs (mode dedicated).'),
+  })
+  .prefault({})
+  .describe('How the API VIP is served.');
+
+export const AddonsSchema = z
+  .strictObject({
+    gitops: z
+      .strictObject({
+        engine: z.enum(['argocd', 'flux', 'none']).default('argocd').describe('@default "argocd"'),
+        repoUrl: z.string().min(1).optional().describe('Git repository holding dist/. @default none (no root application is bootstrapped)'),
+        revision: z.string().min(1).default('main').describe('@default "main"'),
+      })
+      .prefault({}),
+    ingress: z
+      .strictObject({
+        controller: z
+          .enum(['nginx', 'ingress-nginx', 'gateway-api'])
+          .default('nginx')
+          .describe('nginx = F5 NGINX Ingress Controller; ingress-nginx is retired (warning). @default "nginx"'),
+        ip: ipv4().optional().describe('LoadBalancer IP of the ingress. @default the first MetalLB address'),
+      })
+      .prefault({}),
+    certManager: z
+      .strictObject({
+        acmeEmail: z.email().optional().describe('Contact for the ACME issuers. @default admin@<domain>'),
+      })
+      .prefault({}),
+    monitoring: z
+      .strictObject({
+        enabled: z.boolean().default(true).describe('@default true'),
+        retention: z.string().regex(/^\d+[dhw]$/).default('30d').describe('@default "30d"'),
+        prometheusStorage: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('50Gi').describe('@default "50Gi"'),
+        grafanaStorage: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('10Gi').describe('@default "10Gi"'),
+      })
+      .prefault({}),
+    logging: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}),
+    harbor: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}),
+    storage: z
+      .strictObject({
+        provider: z.enum(['local-path', 'nfs']).default('local-path').describe('@default "local-path"'),
+        nfs: z.strictObject({ server: z.string().min(1), share: z.string().startsWith('/') }).optional(),
+      })
+      .prefault({}),
+    backups: z
+      .strictObject({
+        etcdSchedule: z.string().default('0 */6 * * *').describe('@default every 6 hours'),
+        etcdKeep: count(1, 1000).default(12).describe('Snapshots kept on each control plane. @default 12'),
+        s3: z
+          .strictObject({
+            endpoint: z.url(),
+            bucket: z.string().min(3),
+            region: z.string().default('us-east-1').describe('@default "us-east-1"'),
+          })
+          .optional()
+          .describe('Off-cluster copy of etcd snapshots and Velero backups. @default none'),
+        velero: z.boolean().default(true).describe('@default true'),
+      })
+      .prefault({}),
+    tenants: z
+      .array(
+        z.strictObject({
+          name: label('tenant namespace'),
+          adminGroups: z.array(z.string().min(1)).default([]),
+          editGroups: z.array(z.string().min(1)).default([]),
+          viewGroups: z.array(z.string().min(1)).default([]),
+          quota: z
+            .strictObject({
+              cpu: z.string().default('8'),
+              memory: z.string().default('16Gi'),
+              pods: z.number().int().min(1).default(50),
+            })
+            .prefault({}),
+        }),
+      )
+      .default([])
+      .describe('Tenant namespaces with RBAC, quota and limits. @default []'),
+  })
+  .prefault({})
+  .describe('Platform add-ons.');
+
+export const ClusterSpecSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Editor hint; ignored.'),
+    name: label('cluster name', 20).describe('Cluster name; prefixes node names and is the cdktf stack name.'),
+    domain: z.string().regex(DNS_NAME, { message: 'must be a DNS name like lab.example.com' }).describe('Base DNS domain of platform hostnames.'),
+    proxmox: ProxmoxSchema,
+    image: ImageSchema,
+    network: NetworkSchema,
+    controlPlane: ControlPlaneSchema,
+    workers: z.array(WorkerPoolSchema).default([]).describe('Worker pools. @default []'),
+    loadBalancer: LoadBalancerSchema,
+    ssh: z
+      .strictObject({
+        authorizedKeys: z
+          .array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, { message: 'must be an OpenSSH public key line' }))
+          .min(1),
+        user: label('SSH user', 32).default('ubuntu').describe('@default "ubuntu"'),
+      })
+      .describe('Admin access to the nodes (public keys only).'),
+    kubernetes: z
+      .strictObject({
+        version: z.string().default(DEFAULT_KUBERNETES_VERSION).describe(`Exact Kubernetes version. @default "${DEFAULT_KUBERNETES_VERSION}"`),
+        clusterDomain: z.string().regex(DNS_NAME).default('cluster.local').describe('@default "cluster.local"'),
+      })
+      .prefault({}),
+    addons: AddonsSchema,
+  })
+  .describe('One Kubernetes cluster on Proxmox VE.');
+
+/** The spec as written (defaults optional). */
+export type ClusterSpecInput = z.input<typeof ClusterSpecSchema>;
+/** The spec after defaults are applied. */
+export type ClusterSpec = z.output<typeof ClusterSpecSchema>;

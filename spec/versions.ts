@@ -1,0 +1,113 @@
+/**
+ * The one place every version is pinned: Kubernetes matrix, node packages and images,
+ * Helm charts, container images used by our own objects, and the Ubuntu cloud image.
+ * Nothing else in the repo may spell a version number.
+ */
+
+export interface KubernetesMinor {
+  /** e.g. "1.30" */
+  readonly minor: string;
+  /** Highest patch release we have checked for this minor. */
+  readonly latestPatch: number;
+  /** kubeadm configuration API group/version for this minor. */
+  readonly kubeadmApiVersion: 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
+  /** Sandbox image kubeadm expects (`kubeadm config images list`). */
+  readonly pauseImage: string;
+  /** etcd image kubeadm deploys; the backup job uses the same etcdctl. */
+  readonly etcdImage: string;
+  /** cri-tools (crictl) version matching the minor. */
+  readonly crictl: string;
+}
+
+/** The supported Kubernetes matrix. A spec outside it is rejected. */
+export const KUBERNETES_MATRIX: readonly KubernetesMinor[] = [
+  {
+    minor: '1.30',
+    latestPatch: 14,
+    kubeadmApiVersion: 'kubeadm.k8s.io/v1beta3',
+    pauseImage: 'registry.k8s.io/pause:3.9',
+    etcdImage: 'registry.k8s.io/etcd:3.5.15-0',
+    crictl: 'v1.30.1',
+  },
+  {
+    minor: '1.31',
+    latestPatch: 10,
+    kubeadmApiVersion: 'kubeadm.k8s.io/v1beta4',
+    pauseImage: 'registry.k8s.io/pause:3.10',
+    etcdImage: 'registry.k8s.io/etcd:3.5.15-0',
+    crictl: 'v1.31.1',
+  },
+  {
+    minor: '1.32',
+    latestPatch: 6,
+    kubeadmApiVersion: 'kubeadm.k8s.io/v1beta4',
+    pauseImage: 'registry.k8s.io/pause:3.10',
+    etcdImage: 'registry.k8s.io/etcd:3.5.16-0',
+    crictl: 'v1.32.0',
+  },
+];
+
+/** The version a spec gets when it names none: the product's design default. */
+export const DEFAULT_KUBERNETES_VERSION = '1.30.3';
+
+export function kubernetesMinor(version: string): KubernetesMinor | undefined {
+  const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
+  if (!match) return undefined;
+  const entry = KUBERNETES_MATRIX.find((m) => m.minor === `${match[1]}.${match[2]}`);
+  if (!entry || Number(match[3]) > entry.latestPatch) return undefined;
+  return entry;
+}
+
+export function supportedKubernetesVersions(): string {
+  return KUBERNETES_MATRIX.map((m) => `${m.minor}.0-${m.minor}.${m.latestPatch}`).join(', ');
+}
+
+/** Ubuntu 24.04 (noble) cloud image. The release directory is pinned so the image is reproducible. */
+export const UBUNTU_IMAGE = {
+  release: 'noble',
+  version: '24.04',
+  serial: '20250805',
+  url: 'https://cloud-images.ubuntu.com/releases/noble/release-20250805/ubuntu-24.04-server-cloudimg-amd64.img',
+  /** Name of the file on the PVE storage (import content needs .qcow2/.raw/.img). */
+  fileName: 'ubuntu-24.04-server-cloudimg-amd64-20250805.img',
+} as const;
+
+/** Node packages (Debian/Ubuntu). containerd comes from Ubuntu's archive (containerd 1.7.x on noble). */
+export const NODE_PACKAGES = {
+  containerd: 'containerd',
+  haproxy: 'haproxy',
+  keepalived: 'keepalived',
+} as const;
+
+/** A Helm chart pin: repository, chart name, chart version and the app version it ships. */
+export interface ChartPin {
+  readonly repo: string;
+  readonly chart: string;
+  readonly version: string;
+  readonly appVersion: string;
+}
+
+/** Every Helm chart the platform installs. Matches ../shared/upstream/SOURCES.md. */
+export const CHARTS = {
+  cilium: { repo: 'https://helm.cilium.io', chart: 'cilium', version: '1.18.12', appVersion: '1.18.12' },
+  metallb: { repo: 'https://metallb.github.io/metallb', chart: 'metallb', version: '0.15.3', appVersion: 'v0.15.3' },
+  certManager: { repo: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.18.6', appVersion: 'v1.18.6' },
+  nginxIngress: { repo: 'oci://ghcr.io/nginx/charts', chart: 'nginx-ingress', version: '2.6.4', appVersion: '5.5.4' },
+  ingressNginx: { repo: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.13.3', appVersion: '1.13.3' },
+  kubePrometheusStack: { repo: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '79.12.0', appVersion: 'v0.86.2' },
+  loki: { repo: 'https://grafana.github.io/helm-charts', chart: 'loki', version: '6.46.0', appVersion: '3.5.7' },
+  alloy: { repo: 'https://grafana.github.io/helm-charts', chart: 'alloy', version: '1.4.0', appVersion: 'v1.11.3' },
+  harbor: { repo: 'https://helm.goharbor.io', chart: 'harbor', version: '1.18.4', appVersion: '2.14.4' },
+  localPath: { repo: 'https://charts.containeroo.ch', chart: 'local-path-provisioner', version: '0.0.33', appVersion: 'v0.0.33' },
+  nfsCsi: { repo: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts', chart: 'csi-driver-nfs', version: '4.12.1', appVersion: 'v4.12.1' },
+  velero: { repo: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '11.4.0', appVersion: '1.17.1' },
+  argoCd: { repo: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1', appVersion: 'v3.4.4' },
+  metricsServer: { repo: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.1', appVersion: '0.8.1' },
+} as const satisfies Record<string, ChartPin>;
+
+/** Non-Helm components pinned by version. */
+export const COMPONENTS = {
+  flux: '2.9.0',
+  gatewayApi: 'v1.3.0',
+  helm: 'v3.18.6',
+} as const;
