@@ -1,0 +1,35 @@
+/**
+ * Cilium Helm values, derived from the cluster model. The same object is used by the node
+ * bootstrap (cloud-init installs Cilium before GitOps runs) and by the GitOps release that
+ * adopts it afterwards, so the two can never disagree.
+ */
+import type { ClusterModel } from '../../spec';
+
+export function ciliumValues(model: ClusterModel): Record<string, unknown> {
+  const [host, port] = [model.network.vip, model.network.apiPort];
+  return {
+    k8sServiceHost: host,
+    k8sServicePort: port,
+    kubeProxyReplacement: true,
+    ipam: {
+      mode: 'cluster-pool',
+      operator: {
+        clusterPoolIPv4PodCIDRList: [model.network.podCidr],
+        clusterPoolIPv4MaskSize: 24,
+      },
+    },
+    operator: {
+      replicas: 2,
+      resources: { requests: { cpu: '50m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+    },
+    resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+    rollOutCiliumPods: true,
+    hubble: {
+      enabled: true,
+      relay: { enabled: true },
+      ui: { enabled: true },
+      metrics: { enabled: ['dns', 'drop', 'tcp', 'flow', 'port-distribution', 'icmp', 'httpV2'] },
+    },
+    prometheus: { enabled: true },
+  };
+}
