@@ -111,3 +111,14 @@ export const COMPONENTS = {
   gatewayApi: 'v1.3.0',
   helm: 'v3.18.6',
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// manifests/: container images of the objects the platform builds itself (not from a chart).
+// etcdctl comes from the etcd image of the Kubernetes matrix above (KubernetesMinor.etcdImage).
+// ---------------------------------------------------------------------------------------------
+export const MANIFEST_IMAGES = {
+  /** Shell for the etcd snapshot rotation step (the etcd image has no shell). */
+  shell: 'docker.io/library/busybox:1.37.0',
+  /** Optional S3 upload of etcd snapshots. */
+  awsCli: 'docker.io/amazon/aws-cli:2.27.0',
+} as const;
