@@ -122,3 +122,21 @@ export const MANIFEST_IMAGES = {
   /** Optional S3 upload of etcd snapshots. */
   awsCli: 'docker.io/amazon/aws-cli:2.27.0',
 } as const;
+
+// ---------------------------------------------------------------------------
+// Node bootstrap (cloud-init/): where node packages and bootstrap tools come from.
+// ---------------------------------------------------------------------------
+
+/** pkgs.k8s.io: one apt repository per minor; packages are versioned `<patch>-<debRevision>`. */
+export const KUBERNETES_APT = {
+  /** Repository of a minor is `${baseUrl}/v<minor>/deb/`; its signing key is `Release.key` in it. */
+  baseUrl: 'https://pkgs.k8s.io/core:/stable:',
+  /** Debian revision pkgs.k8s.io gives kubeadm/kubelet/kubectl/cri-tools (e.g. 1.30.3-1.1). */
+  debRevision: '1.1',
+} as const;
+
+/** Helm CLI release downloads (COMPONENTS.helm); each tarball has a `.sha256sum` next to it. */
+export const HELM_DOWNLOAD = { baseUrl: 'https://get.helm.sh' } as const;
+
+/** Flux bootstrap manifest for COMPONENTS.flux (controllers + CRDs in flux-system). */
+export const FLUX_INSTALL_MANIFEST = `https://github.com/fluxcd/flux2/releases/download/v${COMPONENTS.flux}/install.yaml`;
