@@ -4,7 +4,7 @@
  */
 import { cidrsOverlap, ipToInt, isHostAddress, parseCidr, rangeContains, rangeSize, type Cidr, type IpRange } from './ip';
 import type { ClusterSpec } from './schema';
-import type { SpecIssue, SpecPath } from './errors';
+import { formatPath, type SpecIssue, type SpecPath } from './errors';
 import type { ClusterModel, NodeModel } from './model';
 import { kubernetesMinor, supportedKubernetesVersions } from './versions';
 
@@ -123,7 +123,7 @@ export function modelRules(spec: ClusterSpec, model: ClusterModel): RuleResult {
   const byVmId = new Map<number, NodeModel>();
   for (const node of model.nodes) {
     const sameName = byName.get(node.name);
-    if (sameName) err([...node.specPath, 'name'], `node name ${node.name} is generated twice (also from ${pathText(sameName.specPath)})`, node.name);
+    if (sameName) err([...node.specPath, 'name'], `node name ${node.name} is generated twice (also from ${formatPath(sameName.specPath)})`, node.name);
     byName.set(node.name, node);
     if (node.name.length > 63) err(node.specPath, `node name ${node.name} is longer than 63 characters`, node.name);
     const sameIp = byIp.get(node.ip);
@@ -160,10 +160,6 @@ function spreadRule(spec: ClusterSpec, nodes: readonly NodeModel[], path: SpecPa
 
 function valueHosts(spec: ClusterSpec, path: SpecPath): readonly string[] | undefined {
   return path[0] === 'controlPlane' ? spec.controlPlane.hosts : spec.loadBalancer.dedicated.hosts;
-}
-
-function pathText(path: SpecPath): string {
-  return path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.');
 }
 
 function duplicates(values: readonly string[]): { value: string; index: number }[] {

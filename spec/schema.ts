@@ -6,7 +6,7 @@
  * default lives here, documented with `@default` in its description.
  */
 import { z } from 'zod';
-import { isCidr, isIpv4 } from './ip';
+import { isCidr, isIpv4, parseCidr } from './ip';
 import { DEFAULT_KUBERNETES_VERSION } from './versions';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -14,7 +14,17 @@ const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-
 
 const ipv4 = () => z.string().refine(isIpv4, { message: 'must be an IPv4 address like 10.0.0.10' });
 const cidr = () =>
-  z.string().refine(isCidr, { message: 'must be an IPv4 CIDR like 10.0.0.0/24' });
+  z
+    .string()
+    .refine(isCidr, { message: 'must be an IPv4 CIDR like 10.0.0.0/24' })
+    .superRefine((text, ctx) => {
+      if (!isCidr(text)) return;
+      try {
+        parseCidr(text);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message.replace(/^CIDR \S+ /, '') });
+      }
+    });
 const label = (what: string, max = 63) =>
   z
     .string()
@@ -232,6 +242,23 @@ export const AddonsSchema = z
   .prefault({})
   .describe('Platform add-ons.');
 
+export const StateSchema = z
+  .discriminatedUnion('backend', [
+    z.strictObject({
+      backend: z.literal('local'),
+      path: z.string().min(1).optional().describe('State file path. @default "terraform.<name>.tfstate"'),
+    }),
+    z.strictObject({
+      backend: z.literal('s3'),
+      bucket: z.string().min(3),
+      key: z.string().min(1).optional().describe('@default "pve-k8s/<name>.tfstate"'),
+      region: z.string().default('us-east-1').describe('@default "us-east-1"'),
+      endpoint: z.url().optional().describe('S3-compatible endpoint (MinIO, Ceph RGW). @default AWS'),
+    }),
+  ])
+  .prefault({ backend: 'local' })
+  .describe('Where Terraform keeps state. Credentials for s3 come from the environment (AWS_*). @default local');
+
 export const ClusterSpecSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editor hint; ignored.'),
@@ -258,6 +285,7 @@ export const ClusterSpecSchema = z
       })
       .prefault({}),
     addons: AddonsSchema,
+    state: StateSchema,
   })
   .describe('One Kubernetes cluster on Proxmox VE.');
 

@@ -1,0 +1,57 @@
+/**
+ * `npm run synth [-- --spec FILE --out DIR]`: specs -> cdktf.out/stacks/<name>/cdk.tf.json and
+ * dist/<name>/ (GitOps manifests, node cloud-config review copies, versions, RESTORE.md).
+ * Everything is built in a temp dir first; on any error nothing is written.
+ */
+import { join, resolve } from 'node:path';
+import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
+import { synthInfra } from '../infra/app';
+import { parseSynthArgs, UsageError, USAGE } from './args';
+import { replaceDir, withTempDir } from './atomic';
+import { writeClusterDist } from './dist';
+
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** Runs the synth CLI in-process; returns the exit code. */
+export function runSynth(argv: readonly string[], io: { stdout: Output; stderr: Output } = process): number {
+  try {
+    return synth(argv, io);
+  } catch (e) {
+    if (e instanceof SpecSetError || e instanceof UsageError) {
+      io.stderr.write(`error: ${e.message.split('\n').join('\nerror: ')}\n`);
+      if (e instanceof UsageError) io.stderr.write(`\n${USAGE}\n`);
+    } else {
+      io.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+    }
+    return 1;
+  }
+}
+
+function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }): number {
+  const args = parseSynthArgs(argv);
+  if (args.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const files = args.specs.length > 0 ? args.specs : specFilesIn('clusters');
+  if (files.length === 0) throw new UsageError('no spec files: clusters/ has no *.yaml and no --spec was given');
+  const specs = loadSpecSet(files);
+  for (const { model, warnings } of specs) {
+    for (const w of warnings) io.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
+  }
+  const models = specs.map((s) => s.model);
+  const out = resolve(args.out);
+  withTempDir((tmp) => {
+    synthInfra(models, join(tmp, 'cdktf.out'));
+    for (const model of models) writeClusterDist(model, join(tmp, 'dist', model.name), io.stderr);
+    // Everything is built: only now touch the output folder.
+    replaceDir(join(tmp, 'cdktf.out'), join(out, 'cdktf.out'));
+    for (const model of models) replaceDir(join(tmp, 'dist', model.name), join(out, 'dist', model.name));
+  });
+  for (const model of models) {
+    io.stdout.write(`synthesized ${model.name}: ${model.nodes.length} nodes -> ${join(args.out, 'cdktf.out', 'stacks', model.name)}, ${join(args.out, 'dist', model.name)}\n`);
+  }
+  return 0;
+}
