@@ -1,0 +1,81 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { runSynth } from '../../bin/synth-cli';
+
+function capture() {
+  const out = { stdout: '', stderr: '' };
+  const io = { stdout: { write: (t: string) => (out.stdout += t) }, stderr: { write: (t: string) => (out.stderr += t) } };
+  return { out, io };
+}
+
+/** Every file below dir with its bytes, keyed by relative path. */
+function tree(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else files.set(relative(dir, p), readFileSync(p, 'latin1'));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+describe('npm run synth', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'synth-test-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  test('--spec FILE --out DIR writes the stack and dist for that one spec', () => {
+    const { out, io } = capture();
+    const code = runSynth(['--spec', 'clusters/lab.yaml', '--out', join(tmp, 'one')], io);
+    expect(out.stderr).toBe('');
+    expect(code).toBe(0);
+    expect(existsSync(join(tmp, 'one', 'cdktf.out', 'stacks', 'lab', 'cdk.tf.json'))).toBe(true);
+    expect(existsSync(join(tmp, 'one', 'dist', 'lab'))).toBe(true);
+    expect(existsSync(join(tmp, 'one', 'cdktf.out', 'stacks', 'dev'))).toBe(false);
+  });
+
+  test('synth is deterministic: two runs give byte-identical trees', () => {
+    const { io } = capture();
+    expect(runSynth(['--out', join(tmp, 'a')], io)).toBe(0);
+    expect(runSynth(['--out', join(tmp, 'b')], io)).toBe(0);
+    const a = tree(join(tmp, 'a'));
+    const b = tree(join(tmp, 'b'));
+    expect([...a.keys()]).toEqual([...b.keys()]);
+    for (const [path, content] of a) expect(b.get(path)).toBe(content);
+  });
+
+  test('on a spec error it exits non-zero, prints the error on stderr and writes nothing', () => {
+    const bad = join(tmp, 'bad.yaml');
+    writeFileSync(bad, readFileSync('clusters/lab.yaml', 'utf8').replace('vip: 10.20.0.10', 'vip: 10.20.0.205'));
+    const { out, io } = capture();
+    const target = join(tmp, 'never');
+    const code = runSynth(['--spec', 'clusters/dev.yaml', '--spec', bad, '--out', target], io);
+    expect(code).toBe(1);
+    expect(out.stderr).toContain(`error: ${bad}: network.vip: the VIP is inside the MetalLB pool`);
+    expect(existsSync(target)).toBe(false);
+  });
+
+  test('an existing output tree is left untouched when synth fails', () => {
+    const target = join(tmp, 'keep');
+    const { io } = capture();
+    expect(runSynth(['--spec', 'clusters/dev.yaml', '--out', target], io)).toBe(0);
+    const before = tree(target);
+    expect(runSynth(['--spec', 'clusters/missing.yaml', '--out', target], capture().io)).toBe(1);
+    expect(tree(target)).toEqual(before);
+  });
+
+  test.each([
+    [['--bogus'], 'unknown argument "--bogus"'],
+    [['--out'], '--out needs a value'],
+    [['--spec', '--out', 'x'], '--spec needs a value'],
+    [['--out', 'a', '--out', 'b'], '--out given twice'],
+  ])('bad flags %j are a usage error', (argv, message) => {
+    const { out, io } = capture();
+    expect(runSynth(argv, io)).toBe(1);
+    expect(out.stderr).toContain(message);
+    expect(out.stderr).toContain('Usage: npm run synth');
+  });
+});
