@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# npm run verify: every artefact we emit, checked by the real program that consumes it.
+# Builds or installs what it needs (scripts/tools.sh, apt, pip), shows progress, never skips:
+# a missing tool is a failure. Prints one summary table at the end.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+declare -a NAMES=() RESULTS=() TIMES=()
+run_check() {
+  local name=$1; shift
+  local t0; t0=$(date +%s)
+  printf '\n[verify] ==> %s: %s\n' "$name" "$*" >&2
+  if "$@"; then RESULTS+=("pass"); else RESULTS+=("FAIL"); fi
+  NAMES+=("$name"); TIMES+=("$(( $(date +%s) - t0 ))s")
+  printf '[verify] <== %s: %s (%s)\n' "$name" "${RESULTS[-1]}" "${TIMES[-1]}" >&2
+}
+
+run_check tools bash scripts/tools.sh
+run_check synth npm run --silent synth
+run_check dist-up-to-date git diff --exit-code --stat -- dist/
+run_check bindings-reproducible bash scripts/verify-bindings.sh
+run_check terraform-validate bash scripts/verify-tf.sh
+run_check cloud-init bash scripts/verify-cloud-init.sh
+run_check manifests bash scripts/verify-manifests.sh
+
+printf '\n[verify] summary\n%-24s %-6s %s\n' check result time
+failed=0
+for i in "${!NAMES[@]}"; do
+  printf '%-24s %-6s %s\n' "${NAMES[$i]}" "${RESULTS[$i]}" "${TIMES[$i]}"
+  [[ "${RESULTS[$i]}" == pass ]] || failed=$((failed + 1))
+done
+if (( failed > 0 )); then
+  printf '[verify] %d check(s) FAILED\n' "$failed" >&2
+  exit 1
+fi
+printf '[verify] all %d checks passed\n' "${#NAMES[@]}"
