@@ -33,5 +33,10 @@ have="$(node -p 'JSON.stringify(require("./cdktf.json").terraformProviders)')"
 
 log "cdktf get (bpg/proxmox ${want}, $("$TF" version | head -1)) ..."
 t0=$(date +%s)
-npx --no-install cdktf get --force --language typescript
-log "bindings generated in $(( $(date +%s) - t0 ))s: $(du -sh imports/providers/bpg/proxmox | cut -f1) under imports/providers/bpg/proxmox"
+# NOTE: never use `cdktf get --force`: it deletes the whole codeMakerOutput
+# directory (imports/), which also holds the cdk8s CRD imports. Instead remove
+# only what cdktf owns (imports/providers, imports/constraints.json) so every
+# run regenerates from scratch and the output is deterministic.
+rm -rf imports/providers imports/modules imports/constraints.json
+npx --no-install cdktf get --language typescript
+log "bindings generated in $(( $(date +%s) - t0 ))s: $(du -sh imports/providers | cut -f1) under imports/providers/ (cdktf lays bpg/proxmox out as imports/providers/proxmox)"
