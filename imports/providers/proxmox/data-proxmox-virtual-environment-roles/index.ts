@@ -1,0 +1,133 @@
+// https://registry.terraform.io/providers/bpg/proxmox/0.80.0/docs/data-sources/virtual_environment_roles
+// generated from terraform resource schema
+
+import { Construct } from 'constructs';
+import * as cdktf from 'cdktf';
+
+// Configuration
+
+export interface DataProxmoxVirtualEnvironmentRolesConfig extends cdktf.TerraformMetaArguments {
+  /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.80.0/docs/data-sources/virtual_environment_roles#id DataProxmoxVirtualEnvironmentRoles#id}
+  *
+  * Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2.
+  * If you experience problems setting this value it might not be settable. Please take a look at the provider documentation to ensure it should be settable.
+  */
+  readonly id?: string;
+}
+
+/**
+* Represents a {@link https://registry.terraform.io/providers/bpg/proxmox/0.80.0/docs/data-sources/virtual_environment_roles proxmox_virtual_environment_roles}
+*/
+export class DataProxmoxVirtualEnvironmentRoles extends cdktf.TerraformDataSource {
+
+  // =================
+  // STATIC PROPERTIES
+  // =================
+  public static readonly tfResourceType = "proxmox_virtual_environment_roles";
+
+  // ==============
+  // STATIC Methods
+  // ==============
+  /**
+  * Generates CDKTF code for importing a DataProxmoxVirtualEnvironmentRoles resource upon running "cdktf plan <stack-name>"
+  * @param scope The scope in which to define this construct
+  * @param importToId The construct id used in the generated config for the DataProxmoxVirtualEnvironmentRoles to import
+  * @param importFromId The id of the existing DataProxmoxVirtualEnvironmentRoles that should be imported. Refer to the {@link https://registry.terraform.io/providers/bpg/proxmox/0.80.0/docs/data-sources/virtual_environment_roles#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the DataProxmoxVirtualEnvironmentRoles to import is found
+  */
+  public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
+        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "proxmox_virtual_environment_roles", importId: importFromId, provider });
+      }
+
+  // ===========
+  // INITIALIZER
+  // ===========
+
+  /**
+  * Create a new {@link https://registry.terraform.io/providers/bpg/proxmox/0.80.0/docs/data-sources/virtual_environment_roles proxmox_virtual_environment_roles} Data Source
+  *
+  * @param scope The scope in which to define this construct
+  * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
+  * @param options DataProxmoxVirtualEnvironmentRolesConfig = {}
+  */
+  public constructor(scope: Construct, id: string, config: DataProxmoxVirtualEnvironmentRolesConfig = {}) {
+    super(scope, id, {
+      terraformResourceType: 'proxmox_virtual_environment_roles',
+      terraformGeneratorMetadata: {
+        providerName: 'proxmox',
+        providerVersion: '0.80.0',
+        providerVersionConstraint: '= 0.80.0'
+      },
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      provisioners: config.provisioners,
+      connection: config.connection,
+      forEach: config.forEach
+    });
+    this._id = config.id;
+  }
+
+  // ==========
+  // ATTRIBUTES
+  // ==========
+
+  // id - computed: true, optional: true, required: false
+  private _id?: string; 
+  public get id() {
+    return this.getStringAttribute('id');
+  }
+  public set id(value: string) {
+    this._id = value;
+  }
+  public resetId() {
+    this._id = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get idInput() {
+    return this._id;
+  }
+
+  // privileges - computed: true, optional: false, required: false
+  private _privileges = new cdktf.StringListList(this, "privileges", false);
+  public get privileges() {
+    return this._privileges;
+  }
+
+  // role_ids - computed: true, optional: false, required: false
+  public get roleIds() {
+    return this.getListAttribute('role_ids');
+  }
+
+  // special - computed: true, optional: false, required: false
+  private _special = new cdktf.BooleanList(this, "special", false);
+  public get special() {
+    return this._special;
+  }
+
+  // =========
+  // SYNTHESIS
+  // =========
+
+  protected synthesizeAttributes(): { [name: string]: any } {
+    return {
+      id: cdktf.stringToTerraform(this._id),
+    };
+  }
+
+  protected synthesizeHclAttributes(): { [name: string]: any } {
+    const attrs = {
+      id: {
+        value: cdktf.stringToHclTerraform(this._id),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+    };
+
+    // remove undefined attributes
+    return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined ))
+  }
+}
