@@ -121,6 +121,8 @@ export const MANIFEST_IMAGES = {
   shell: 'docker.io/library/busybox:1.37.0',
   /** Optional S3 upload of etcd snapshots. */
   awsCli: 'docker.io/amazon/aws-cli:2.27.0',
+  /** Velero object-store plugin (S3); 1.13.x pairs with Velero 1.17. */
+  veleroPluginAws: 'docker.io/velero/velero-plugin-for-aws:v1.13.1',
 } as const;
 
 // ---------------------------------------------------------------------------

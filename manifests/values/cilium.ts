@@ -31,5 +31,8 @@ export function ciliumValues(model: ClusterModel): Record<string, unknown> {
       metrics: { enabled: ['dns', 'drop', 'tcp', 'flow', 'port-distribution', 'icmp', 'httpV2'] },
     },
     prometheus: { enabled: true },
+    // NetworkPolicy ipBlocks may select node IPs (API server, webhooks called from the node
+    // network); manifests/addons/security.ts relies on it.
+    policyCIDRMatchMode: ['nodes'],
   };
 }

@@ -1,0 +1,89 @@
+/** PrometheusRules: node down, certificate expiry, etcd backup missing or failed. */
+import type { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr as Expr } from '../../imports/monitoring.coreos.com';
+import type { Platform } from '../platform';
+import { ETCD_BACKUP_NAMESPACE } from './etcd-backup';
+
+/**
+ * Seconds between two runs of a cron schedule, for the simple shapes the spec uses
+ * ("m h * * *", "m *\/N * * *", "*\/N * * * *"); otherwise one day.
+ */
+export function cronIntervalSeconds(schedule: string): number {
+  const fields = schedule.trim().split(/\s+/);
+  if (fields.length !== 5) throw new Error(`etcd backup schedule must have 5 cron fields, received: ${JSON.stringify(schedule)}`);
+  const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
+  const every = (f: string) => /^\*\/(\d+)$/.exec(f)?.[1];
+  if (dom !== '*' || month !== '*' || dow !== '*') return 86_400;
+  if (every(minute)) return Number(every(minute)) * 60;
+  if (every(hour)) return Number(every(hour)) * 3600;
+  if (hour === '*') return 3600;
+  if (/^\d+(,\d+)+$/.test(hour)) return Math.ceil(86_400 / hour.split(',').length);
+  return 86_400;
+}
+
+export function renderAlertRules(scope: Construct, platform: Platform, namespace: string): PrometheusRule {
+  const interval = cronIntervalSeconds(platform.model.spec.addons.backups.etcdSchedule);
+  // Missing = no successful snapshot for two intervals plus half an hour of slack.
+  const missingAfter = 2 * interval + 1800;
+  const sev = (severity: string) => ({ severity });
+  return new PrometheusRule(scope, 'platform-rules', {
+    metadata: { name: 'platform', namespace },
+    spec: {
+      groups: [
+        {
+          name: 'nodes',
+          rules: [
+            {
+              alert: 'NodeDown',
+              expr: Expr.fromString('up{job="node-exporter"} == 0 or kube_node_status_condition{condition="Ready",status="true"} == 0'),
+              for: '5m',
+              labels: sev('critical'),
+              annotations: { summary: 'Node {{ $labels.instance }}{{ $labels.node }} is down or NotReady for 5 minutes.' },
+            },
+          ],
+        },
+        {
+          name: 'certificates',
+          rules: [
+            {
+              alert: 'CertificateExpiresSoon',
+              expr: Expr.fromString('certmanager_certificate_expiration_timestamp_seconds - time() < 14 * 24 * 3600'),
+              for: '1h',
+              labels: sev('warning'),
+              annotations: { summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than 14 days.' },
+            },
+            {
+              alert: 'CertificateNotReady',
+              expr: Expr.fromString('certmanager_certificate_ready_status{condition="False"} == 1'),
+              for: '30m',
+              labels: sev('warning'),
+              annotations: { summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} is not ready.' },
+            },
+          ],
+        },
+        {
+          name: 'etcd-backup',
+          rules: [
+            {
+              alert: 'EtcdBackupFailed',
+              expr: Expr.fromString(`kube_job_status_failed{namespace="${ETCD_BACKUP_NAMESPACE}"} > 0`),
+              for: '5m',
+              labels: sev('critical'),
+              annotations: { summary: 'etcd snapshot job {{ $labels.job_name }} failed.' },
+            },
+            {
+              alert: 'EtcdBackupMissing',
+              expr: Expr.fromString(
+                `time() - max by (cronjob) (kube_cronjob_status_last_successful_time{namespace="${ETCD_BACKUP_NAMESPACE}"}) > ${missingAfter}` +
+                ` or absent(kube_cronjob_status_last_successful_time{namespace="${ETCD_BACKUP_NAMESPACE}"})`,
+              ),
+              for: '1h',
+              labels: sev('critical'),
+              annotations: { summary: `No successful etcd snapshot for more than ${Math.round(missingAfter / 3600)}h ({{ $labels.cronjob }}).` },
+            },
+          ],
+        },
+      ],
+    },
+  });
+}

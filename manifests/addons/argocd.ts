@@ -1,0 +1,56 @@
+/** Argo CD managing itself (the bootstrap installed it): ingress with TLS, Application health, OCI repos. */
+import type { Construct } from 'constructs';
+import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
+import { AddonChart } from '../addon-chart';
+import { argoRepoUrl } from '../gitops/argocd';
+import type { Platform } from '../platform';
+import { LARGE, MEDIUM, SMALL } from './resources';
+
+/** Lets sync waves wait for child Applications to be healthy (removed from Argo CD defaults in 1.8). */
+const APPLICATION_HEALTH_LUA = [
+  'hs = {}',
+  'hs.status = "Progressing"',
+  'hs.message = ""',
+  'if obj.status ~= nil and obj.status.health ~= nil then',
+  '  hs.status = obj.status.health.status',
+  '  if obj.status.health.message ~= nil then',
+  '    hs.message = obj.status.health.message',
+  '  end',
+  'end',
+  'return hs',
+  '',
+].join('\n');
+
+export class ArgoCdChart extends AddonChart {
+  /** Build after every other add-on: the OCI repositories come from their releases. */
+  constructor(scope: Construct, id: string, platform: Platform) {
+    const pin = platform.versions.charts.argoCd;
+    super(scope, id, platform, { addon: 'argo-cd', version: pin.appVersion });
+    const ns = GITOPS_BOOTSTRAP.argocd.namespace;
+    platform.addNamespace({
+      name: ns, addon: this.addon, version: this.version,
+      allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-monitoring', 'egress-external'],
+    });
+    const tls = 'argocd-server-tls';
+    const host = platform.addHostname('argocd', ns, tls, 'argo-cd');
+    const ociRepos = platform.releases.map((r) => r.release).filter((r) => r.isOci);
+    this.addRelease({
+      name: GITOPS_BOOTSTRAP.argocd.release, namespace: ns, chart: pin, wave: -15,
+      values: {
+        global: { domain: host },
+        configs: {
+          params: { 'server.insecure': true },
+          cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
+          repositories: Object.fromEntries(ociRepos.map((r) => [r.name, { name: r.name, url: argoRepoUrl(r), type: 'helm', enableOCI: 'true' }])),
+        },
+        server: { replicas: 2, ingress: { enabled: true, ingressClassName: platform.ingressClass, tls: true }, resources: MEDIUM },
+        controller: { resources: LARGE },
+        repoServer: { replicas: 2, resources: MEDIUM },
+        applicationSet: { resources: SMALL },
+        notifications: { resources: SMALL },
+        redis: { resources: SMALL },
+        dex: { enabled: false },
+      },
+    });
+  }
+}

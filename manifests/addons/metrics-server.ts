@@ -1,0 +1,24 @@
+/** metrics-server for HPA; kubelet TLS handling follows the kubelet config (cloud-init/facts.ts). */
+import type { Construct } from 'constructs';
+import { KUBELET_SERVING_CERTS } from '../../cloud-init/facts';
+import { AddonChart } from '../addon-chart';
+import type { Platform } from '../platform';
+import { resources } from './resources';
+
+export class MetricsServerChart extends AddonChart {
+  constructor(scope: Construct, id: string, platform: Platform) {
+    const pin = platform.versions.charts.metricsServer;
+    super(scope, id, platform, { addon: 'metrics-server', version: pin.appVersion });
+    this.addRelease({
+      name: 'metrics-server', namespace: 'kube-system', chart: pin, wave: -5,
+      values: {
+        replicas: 2,
+        podDisruptionBudget: { enabled: true, minAvailable: 1 },
+        // Kubelets serve self-signed certificates (serverTLSBootstrap false), so metrics-server
+        // cannot verify them against the cluster CA.
+        args: KUBELET_SERVING_CERTS.metricsServerKubeletInsecureTls ? ['--kubelet-insecure-tls'] : [],
+        resources: resources('50m', '128Mi', '500m', '256Mi'),
+      },
+    });
+  }
+}

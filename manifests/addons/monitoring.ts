@@ -1,0 +1,114 @@
+/**
+ * Monitoring: kube-prometheus-stack (retention/storage from the spec), Grafana behind the ingress
+ * with TLS and its admin password from an existing Secret, control-plane scraping at the bind
+ * addresses the node bootstrap sets (cloud-init/facts.ts).
+ */
+import type { Construct } from 'constructs';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { controlPlaneMetrics } from '../../cloud-init/facts';
+import { AddonChart } from '../addon-chart';
+import type { Platform } from '../platform';
+import { CERT_MANAGER_NAMESPACE } from './cert-manager';
+import { renderAlertRules } from './alert-rules';
+import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
+import { LARGE, MEDIUM, resources, SMALL } from './resources';
+
+export const MONITORING_NAMESPACE = 'monitoring';
+/** Existing Secret (keys admin-user, admin-password) holding Grafana's admin login. */
+export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
+
+function pvc(storageClass: string, size: string): Record<string, unknown> {
+  return { spec: { storageClassName: storageClass, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: size } } } };
+}
+
+export class MonitoringChart extends AddonChart {
+  constructor(scope: Construct, id: string, platform: Platform) {
+    const pin = platform.versions.charts.kubePrometheusStack;
+    super(scope, id, platform, { addon: 'kube-prometheus-stack', version: pin.appVersion });
+    const { model } = platform;
+    const mon = model.spec.addons.monitoring;
+    platform.addNamespace({
+      name: MONITORING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
+      reason: 'node-exporter needs hostNetwork, hostPID and hostPath mounts of / to report node metrics',
+      allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-nodes', 'egress-cluster', 'egress-nodes'],
+    });
+    const grafanaTls = 'grafana-tls';
+    const grafanaHost = platform.addHostname('grafana', MONITORING_NAMESPACE, grafanaTls, 'grafana');
+    const cp = controlPlaneMetrics(model);
+    const cpIps = model.controlPlanes.map((n) => n.ip);
+    const httpsMonitor = { https: true, insecureSkipVerify: true };
+    const lokiUrl = `http://loki.${LOGGING_NAMESPACE}.svc.${model.kubernetes.clusterDomain}:${LOKI_PORT}`;
+
+    this.addRelease({
+      name: 'kube-prometheus-stack', namespace: MONITORING_NAMESPACE, chart: pin, wave: 5,
+      dependsOn: ['cert-manager', 'nginx-ingress', 'ingress-nginx', 'local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
+      values: {
+        crds: { enabled: true },
+        prometheus: {
+          prometheusSpec: {
+            retention: mon.retention,
+            replicas: 1,
+            resources: LARGE,
+            storageSpec: { volumeClaimTemplate: pvc(platform.storageClass, mon.prometheusStorage) },
+            // Pick up every ServiceMonitor/PodMonitor/PrometheusRule, not only the release's own.
+            ruleSelectorNilUsesHelmValues: false,
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            probeSelectorNilUsesHelmValues: false,
+          },
+        },
+        alertmanager: {
+          alertmanagerSpec: { replicas: 1, resources: MEDIUM, storage: { volumeClaimTemplate: pvc(platform.storageClass, '5Gi') } },
+        },
+        grafana: {
+          admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
+          ingress: {
+            enabled: true,
+            ingressClassName: platform.ingressClass,
+            hosts: [grafanaHost],
+            tls: [{ secretName: grafanaTls, hosts: [grafanaHost] }],
+          },
+          persistence: { enabled: true, type: 'pvc', storageClassName: platform.storageClass, size: mon.grafanaStorage },
+          resources: MEDIUM,
+          additionalDataSources: model.spec.addons.logging.enabled
+            ? [{ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: lokiUrl }]
+            : [],
+        },
+        prometheusOperator: { resources: MEDIUM },
+        'kube-state-metrics': { resources: resources('10m', '64Mi', '200m', '256Mi') },
+        'prometheus-node-exporter': { resources: SMALL },
+        // Cilium replaces kube-proxy.
+        kubeProxy: { enabled: false },
+        kubeEtcd: {
+          enabled: true,
+          endpoints: cpIps,
+          service: { enabled: true, port: cp.etcd.port, targetPort: cp.etcd.port },
+          serviceMonitor: { enabled: true, scheme: cp.etcd.scheme },
+        },
+        kubeScheduler: {
+          enabled: true,
+          endpoints: cpIps,
+          service: { enabled: true, port: cp.scheduler.port, targetPort: cp.scheduler.port },
+          serviceMonitor: { enabled: true, ...httpsMonitor },
+        },
+        kubeControllerManager: {
+          enabled: true,
+          endpoints: cpIps,
+          service: { enabled: true, port: cp.controllerManager.port, targetPort: cp.controllerManager.port },
+          serviceMonitor: { enabled: true, ...httpsMonitor },
+        },
+      },
+    });
+
+    // cert-manager's metrics (certificate expiry) — its chart cannot create this before the CRD exists.
+    new ServiceMonitor(this.config, 'cert-manager', {
+      metadata: { name: 'cert-manager', namespace: MONITORING_NAMESPACE },
+      spec: {
+        namespaceSelector: { matchNames: [CERT_MANAGER_NAMESPACE] },
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'cert-manager', 'app.kubernetes.io/component': 'controller' } },
+        endpoints: [{ port: 'tcp-prometheus-servicemonitor', path: '/metrics', interval: '60s' }],
+      },
+    });
+    renderAlertRules(this.config, platform, MONITORING_NAMESPACE);
+  }
+}

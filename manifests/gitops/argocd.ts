@@ -1,0 +1,72 @@
+/** Argo CD rendering of the neutral release model: one Application per release, app of apps. */
+import type { Chart } from 'cdk8s';
+import { Application, AppProject } from '../../imports/argoproj.io';
+import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
+import { SYNC_WAVE } from '../labels';
+import type { Platform } from '../platform';
+import type { Release } from '../release';
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+export const ARGOCD_NAMESPACE = GITOPS_BOOTSTRAP.argocd.namespace;
+export const ARGOCD_PROJECT = 'platform';
+
+/** Argo CD addresses Helm OCI repositories without the scheme (plus a repository with enableOCI). */
+export function argoRepoUrl(release: Release): string {
+  return release.isOci ? release.chart.repo.replace(/^oci:\/\//, '') : release.chart.repo;
+}
+
+/** The Application of one release: helm source with the exact chart version and its values. */
+export function renderArgoApplication(scope: Chart, release: Release): Application {
+  return new Application(scope, `app-${release.name}`, {
+    metadata: {
+      name: release.name,
+      namespace: ARGOCD_NAMESPACE,
+      annotations: { [SYNC_WAVE]: String(release.wave) },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: ARGOCD_PROJECT,
+      source: {
+        repoUrl: argoRepoUrl(release),
+        chart: release.chart.chart,
+        targetRevision: release.chart.version,
+        helm: { releaseName: release.name, valuesObject: release.values },
+      },
+      destination: { server: IN_CLUSTER, namespace: release.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['ServerSideApply=true', 'ServerSideDiff=true'],
+        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+      },
+    },
+  });
+}
+
+/**
+ * The project every platform Application belongs to, and the root Application (app of apps)
+ * syncing dist/<cluster>/manifests; it adopts the root the bootstrap created.
+ */
+export function renderArgoRoot(scope: Chart, platform: Platform): void {
+  const { model } = platform;
+  const gitops = model.spec.addons.gitops;
+  const repos = [...new Set(platform.releases.map((r) => argoRepoUrl(r.release)))].sort();
+  new AppProject(scope, 'project', {
+    metadata: { name: ARGOCD_PROJECT, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: '-20' } },
+    spec: {
+      description: `Platform add-ons of cluster ${model.name}`,
+      sourceRepos: gitops.repoUrl ? [gitops.repoUrl, ...repos] : repos,
+      destinations: [{ server: IN_CLUSTER, namespace: '*' }],
+      clusterResourceWhitelist: [{ group: '*', kind: '*' }],
+    },
+  });
+  if (!gitops.repoUrl) return; // no repository in the spec: nothing to point the root at
+  new Application(scope, 'root', {
+    metadata: { name: GITOPS_BOOTSTRAP.argocd.rootApplication, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: '-20' } },
+    spec: {
+      project: ARGOCD_PROJECT,
+      source: { repoUrl: gitops.repoUrl, targetRevision: gitops.revision, path: gitopsPath(model), directory: { recurse: true } },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+    },
+  });
+}

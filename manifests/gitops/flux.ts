@@ -1,0 +1,83 @@
+/**
+ * Flux rendering of the neutral release model: HelmRepository or OCIRepository + HelmRelease per
+ * release (dependsOn from the model), and one Kustomization per manifests/ folder.
+ */
+import type { Chart } from 'cdk8s';
+import {
+  HelmRelease,
+  HelmReleaseSpecChartRefKind,
+  HelmReleaseSpecChartSpecSourceRefKind,
+  HelmReleaseSpecInstallCrds,
+  HelmReleaseSpecUpgradeCrds,
+} from '../../imports/helm.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
+import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
+import type { Platform } from '../platform';
+import type { Release } from '../release';
+
+export const FLUX_NAMESPACE = GITOPS_BOOTSTRAP.flux.namespace;
+
+/** The chart source and HelmRelease of one release, in the release's namespace. */
+export function renderFluxRelease(scope: Chart, release: Release, platform: Platform): HelmRelease {
+  const { name, namespace, chart } = release;
+  const chartSource = release.isOci
+    ? (new OciRepository(scope, `source-${name}`, {
+      metadata: { name, namespace },
+      spec: {
+        interval: '1h',
+        url: `${chart.repo}/${chart.chart}`,
+        ref: { tag: chart.version },
+        layerSelector: { mediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip', operation: OciRepositorySpecLayerSelectorOperation.COPY },
+      },
+    }), undefined)
+    : (new HelmRepository(scope, `source-${name}`, { metadata: { name, namespace }, spec: { interval: '1h', url: chart.repo } }),
+    { chart: chart.chart, version: chart.version, sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name } });
+  return new HelmRelease(scope, `release-${name}`, {
+    metadata: { name, namespace },
+    spec: {
+      interval: '30m',
+      releaseName: name,
+      ...(chartSource ? { chart: { spec: chartSource } } : { chartRef: { kind: HelmReleaseSpecChartRefKind.OCI_REPOSITORY, name } }),
+      install: { crds: HelmReleaseSpecInstallCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+      upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries: 3 } },
+      dependsOn: release.dependsOn.map((dep) => ({ name: dep, namespace: platform.release(dep)!.namespace })),
+      values: release.values,
+    },
+  });
+}
+
+/**
+ * One Kustomization per folder (each waits for its objects to be ready), ordered by
+ * `dependsOn`, plus the root GitRepository/Kustomization the bootstrap created (adopted).
+ * `folders` maps a folder under manifests/ to the folders it must follow.
+ */
+export function renderFluxKustomizations(scope: Chart, platform: Platform, folders: ReadonlyMap<string, readonly string[]>): void {
+  const { model } = platform;
+  const gitops = model.spec.addons.gitops;
+  const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: GITOPS_BOOTSTRAP.flux.rootSource };
+  if (gitops.repoUrl) {
+    new GitRepository(scope, 'root-source', {
+      metadata: { name: GITOPS_BOOTSTRAP.flux.rootSource, namespace: FLUX_NAMESPACE },
+      spec: { interval: '5m', url: gitops.repoUrl, ref: { branch: gitops.revision } },
+    });
+    new Kustomization(scope, 'root', {
+      metadata: { name: GITOPS_BOOTSTRAP.flux.rootKustomization, namespace: FLUX_NAMESPACE },
+      spec: { interval: '10m', path: `./${gitopsPath(model)}`, prune: true, sourceRef },
+    });
+  }
+  for (const [folder, after] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
+    new Kustomization(scope, `folder-${folder}`, {
+      metadata: { name: folder, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval: '10m',
+        path: `./${gitopsPath(model)}/${folder}`,
+        prune: true,
+        wait: true,
+        timeout: '10m',
+        sourceRef,
+        dependsOn: [...after].sort().map((name) => ({ name })),
+      },
+    });
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Public API of manifests/: the GitOps manifests of one cluster.
+ *
+ *   synthManifests(model, 'dist/<name>')  writes
+ *     dist/<name>/manifests/<addon>/<Kind>.<namespace>.<name>.yaml   one object per file
+ *     dist/<name>/versions.json                                      every pinned version
+ *     dist/<name>/RESTORE.md                                         this cluster's restore runbook
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import type { ClusterModel } from '../spec';
+import { buildPlatform, chartFolder } from './build';
+import { Platform } from './platform';
+import { restoreDocument } from './restore';
+import { defaultVersions, versionsDocument, type PlatformVersions } from './versions';
+import { renderFiles, writeTree } from './writer';
+
+export interface SynthManifestsOptions {
+  /**
+   * The pins to render with.
+   * @default defaultVersions(model): spec/versions.ts
+   */
+  readonly versions?: PlatformVersions;
+}
+
+export interface RenderedManifests {
+  /** manifests/ tree: path relative to manifests/ -> YAML. */
+  readonly manifests: ReadonlyMap<string, string>;
+  readonly versionsJson: string;
+  readonly restoreMd: string;
+  readonly platform: Platform;
+}
+
+/** Renders without touching the file system (tests use this). */
+export function renderManifests(model: ClusterModel, options: SynthManifestsOptions = {}): RenderedManifests {
+  const versions = options.versions ?? defaultVersions(model);
+  const platform = new Platform(model, versions);
+  const app = new App({ outdir: 'unused' });
+  const charts = buildPlatform(app, platform);
+  const manifests = renderFiles(charts);
+  if (platform.engine === 'flux') {
+    // Flux's root Kustomization syncs manifests/: only the gitops folder (one Kustomization per
+    // folder, in dependency order) is applied from there.
+    const gitopsFiles = [...manifests.keys()].filter((f) => f.startsWith('gitops/'));
+    (manifests as Map<string, string>).set('kustomization.yaml', kustomizeFile(gitopsFiles));
+  }
+  const veleroRendered = charts.some((c) => chartFolder(c) === 'velero');
+  return {
+    manifests: new Map([...manifests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    versionsJson: versionsDocument(model, versions, platform.releases.map((r) => r.release)),
+    restoreMd: restoreDocument(model, versions, veleroRendered),
+    platform,
+  };
+}
+
+function kustomizeFile(resources: readonly string[]): string {
+  return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map((r) => `  - ${r}`), ''].join('\n');
+}
+
+/** Writes manifests/, versions.json and RESTORE.md under `outdir` (= dist/<cluster>). Deterministic. */
+export function synthManifests(model: ClusterModel, outdir: string, options: SynthManifestsOptions = {}): void {
+  if (!outdir) throw new Error(`synthManifests: outdir must be a directory like dist/${model.name}, received: ${JSON.stringify(outdir)}`);
+  const out = renderManifests(model, options);
+  writeTree(join(outdir, 'manifests'), out.manifests);
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(join(outdir, 'versions.json'), out.versionsJson);
+  writeFileSync(join(outdir, 'RESTORE.md'), out.restoreMd);
+}
+
+export { defaultVersions, type PlatformVersions } from './versions';
+export { Release, type ReleaseProps } from './release';
+export { ciliumValues } from './values/cilium';

@@ -1,0 +1,140 @@
+/**
+ * What every add-on chart shares while the platform is built: the model, the pins, and the
+ * registries the cross-cutting charts render from (releases -> GitOps objects, namespaces ->
+ * security baseline, hostnames -> certificates).
+ */
+import type { Chart } from 'cdk8s';
+import type { ClusterModel } from '../spec';
+import { Release } from './release';
+import type { PlatformVersions } from './versions';
+
+export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
+
+/** Explicit network allows on top of a namespace's default deny. */
+export type NetworkAllow =
+  /** egress to cluster DNS (every namespace gets it). */
+  | 'dns'
+  /** egress to the Kubernetes API (VIP, control planes). */
+  | 'apiserver'
+  /** ingress and egress between pods of the namespace. */
+  | 'same-namespace'
+  /** ingress from the ingress controller's namespace. */
+  | 'from-ingress'
+  /** ingress from Prometheus (metrics scraping). */
+  | 'from-monitoring'
+  /** ingress from the node network: API server calling webhooks, kubelet probes. */
+  | 'from-nodes'
+  /** ingress on 80/443 from anywhere (the ingress controller's LoadBalancer). */
+  | 'http-from-anywhere'
+  /** egress outside the cluster (chart/image registries, ACME, S3, Git). */
+  | 'egress-external'
+  /** egress to every pod in the cluster (Prometheus scraping, ingress controller upstreams). */
+  | 'egress-cluster'
+  /** egress to the node network (scraping node exporters, kubelets, control-plane metrics). */
+  | 'egress-nodes';
+
+export interface NamespaceRequest {
+  readonly name: string;
+  /** Add-on owning the namespace (its app.kubernetes.io/name). */
+  readonly addon: string;
+  readonly version: string;
+  /** @default 'restricted' */
+  readonly podSecurity?: PodSecurityLevel;
+  /** Why the namespace is not restricted; required unless restricted. */
+  readonly reason?: string;
+  /** Allows besides 'dns' (always granted). @default [] */
+  readonly allow?: readonly NetworkAllow[];
+}
+
+export interface HostnameRequest {
+  /** Fully qualified name under the cluster domain. */
+  readonly host: string;
+  /** Namespace of the Ingress (where the TLS Secret must exist). */
+  readonly namespace: string;
+  readonly secretName: string;
+  readonly addon: string;
+}
+
+interface RegisteredRelease {
+  readonly release: Release;
+  readonly scope: Chart;
+}
+
+export class Platform {
+  public readonly model: ClusterModel;
+  public readonly versions: PlatformVersions;
+  private readonly releaseList: RegisteredRelease[] = [];
+  private readonly namespaceMap = new Map<string, NamespaceRequest>();
+  private readonly hostnameList: HostnameRequest[] = [];
+
+  constructor(model: ClusterModel, versions: PlatformVersions) {
+    this.model = model;
+    this.versions = versions;
+  }
+
+  public get engine(): 'argocd' | 'flux' | 'none' {
+    return this.model.spec.addons.gitops.engine;
+  }
+
+  /** Name of the default StorageClass (local-path or nfs-csi). */
+  public get storageClass(): string {
+    return this.model.spec.addons.storage.provider === 'nfs' ? 'nfs-csi' : 'local-path';
+  }
+
+  /** IngressClass every platform Ingress uses. */
+  public get ingressClass(): string {
+    return 'nginx';
+  }
+
+  /** ClusterIssuer of the platform's own certificates (internal CA: the domain is private). */
+  public get platformIssuer(): string {
+    return 'platform-ca';
+  }
+
+  public addRelease(scope: Chart, release: Release): Release {
+    if (this.releaseList.some((r) => r.release.name === release.name)) {
+      throw new Error(`release registered twice, received: ${JSON.stringify(release.name)}`);
+    }
+    this.releaseList.push({ release, scope });
+    return release;
+  }
+
+  public get releases(): readonly RegisteredRelease[] {
+    return this.releaseList;
+  }
+
+  public release(name: string): Release | undefined {
+    return this.releaseList.find((r) => r.release.name === name)?.release;
+  }
+
+  public addNamespace(request: NamespaceRequest): string {
+    const level = request.podSecurity ?? 'restricted';
+    if (level !== 'restricted' && !request.reason) {
+      throw new Error(`namespace ${request.name}: pod security ${level} needs a reason, received reason: ${JSON.stringify(request.reason)}`);
+    }
+    const existing = this.namespaceMap.get(request.name);
+    if (existing) {
+      throw new Error(`namespace requested twice (by ${existing.addon} and ${request.addon}), received: ${JSON.stringify(request.name)}`);
+    }
+    this.namespaceMap.set(request.name, request);
+    return request.name;
+  }
+
+  public get namespaces(): readonly NamespaceRequest[] {
+    return [...this.namespaceMap.values()];
+  }
+
+  /** Registers `<sub>.<domain>` with its TLS Secret; returns the FQDN. */
+  public addHostname(sub: string, namespace: string, secretName: string, addon: string): string {
+    const host = `${sub}.${this.model.domain}`;
+    if (this.hostnameList.some((h) => h.host === host)) {
+      throw new Error(`hostname registered twice, received: ${JSON.stringify(host)}`);
+    }
+    this.hostnameList.push({ host, namespace, secretName, addon });
+    return host;
+  }
+
+  public get hostnames(): readonly HostnameRequest[] {
+    return this.hostnameList;
+  }
+}

@@ -1,0 +1,37 @@
+/** Writes charts as manifests/<folder>/<Kind>.<namespace>.<name>.yaml (one object per file). */
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Chart, Yaml } from 'cdk8s';
+import { chartFolder } from './build';
+
+/** Relative path -> file content, sorted by path; the whole manifests/ tree. */
+export function renderFiles(charts: readonly Chart[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const chart of charts) {
+    const folder = chartFolder(chart);
+    for (const obj of chart.toJson()) {
+      const ns = obj.metadata?.namespace ? `${obj.metadata.namespace}.` : '';
+      const file = `${folder}/${`${obj.kind}.${ns}${obj.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}.yaml`;
+      if (files.has(file)) throw new Error(`two objects would be written to the same file, received: ${JSON.stringify(file)}`);
+      files.set(file, Yaml.stringify(obj));
+    }
+  }
+  return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Replaces `dir` with exactly `files` (stale files from an earlier synth disappear). */
+export function writeTree(dir: string, files: ReadonlyMap<string, string>): void {
+  rmSync(dir, { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    const path = join(dir, rel);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, content);
+  }
+}
+
+/** Every file under `dir`, relative, sorted (for tests and verify). */
+export function listFiles(dir: string, prefix = ''): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(dir, join(prefix, e.name)) : [join(prefix, e.name)]))
+    .sort();
+}
