@@ -32,10 +32,12 @@ KUBECONFORM_VERSION="$(ver kubeconform)"
   || die "tools/versions.json is missing a version"
 
 # Reproducible, offline-friendly Go settings. GOTOOLCHAIN=local: never
-# download another Go toolchain; GOFLAGS=-mod=mod: the wrapper modules hold no
-# vendor dir; -trimpath strips local paths from the binaries.
+# download another Go toolchain; GOFLAGS=-mod=readonly: go.mod/go.sum are
+# committed and complete, a build must never rewrite them (fails loudly if they
+# are stale); -trimpath strips local paths so the binaries are bit-for-bit
+# reproducible across checkouts.
 export GOTOOLCHAIN=local
-export GOFLAGS="-mod=mod -trimpath -buildvcs=false"
+export GOFLAGS="-mod=readonly -trimpath -buildvcs=false"
 export CGO_ENABLED=0
 GOOS="$(go env GOOS)"; GOARCH="$(go env GOARCH)"
 GO_VERSION="$(go env GOVERSION)"
@@ -53,9 +55,9 @@ build() {
     || die "cannot read ${modpath} version from tools/${dir}/go.mod"
   [[ "$pinned" == "v${version}" ]] \
     || die "tools/${dir}/go.mod pins ${modpath} ${pinned} but tools/versions.json says v${version}"
-  # stamp keyed by tool version + go.sum content + Go version + platform
+  # stamp keyed by tool version + go.mod/go.sum content + build flags + Go version + platform
   local key stamp
-  key="$(cat "${moddir}/go.mod" "${moddir}/go.sum" | sha256sum | cut -c1-16)"
+  key="$( { cat "${moddir}/go.mod" "${moddir}/go.sum"; echo "$GOFLAGS $CGO_ENABLED $ldflags"; } | sha256sum | cut -c1-16)"
   stamp="${STAMPS}/${name}-v${version}-${GO_VERSION}-${GOOS}_${GOARCH}-${key}"
   if [[ -z "${TOOLS_FORCE:-}" && -f "$stamp" && -x "$out" ]]; then
     log "${name} v${version} up to date ($(basename "$out"))"
