@@ -1,0 +1,49 @@
+/** Files the kube-apiserver reads besides kubeadm's: audit policy and encryption at rest. */
+import * as yaml from 'js-yaml';
+import { type BootstrapSecrets, yamlSecret } from './secrets';
+
+/**
+ * Audit policy: no noise (health probes, events, the API server's own and node heartbeats),
+ * only metadata for objects that may carry secrets, request bodies for changes, metadata for the rest.
+ */
+export function renderAuditPolicy(): string {
+  const policy = {
+    apiVersion: 'audit.k8s.io/v1',
+    kind: 'Policy',
+    omitStages: ['RequestReceived'],
+    rules: [
+      { level: 'None', nonResourceURLs: ['/healthz*', '/livez*', '/readyz*', '/version', '/metrics'] },
+      { level: 'None', users: ['system:apiserver'] },
+      { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] },
+      { level: 'None', resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }], verbs: ['get', 'update', 'watch'] },
+      { level: 'None', userGroups: ['system:nodes'], verbs: ['get', 'list', 'watch'] },
+      {
+        level: 'Metadata',
+        resources: [
+          { group: '', resources: ['secrets', 'configmaps', 'serviceaccounts/token'] },
+          { group: 'authentication.k8s.io', resources: ['tokenreviews'] },
+          { group: 'authorization.k8s.io', resources: ['subjectaccessreviews', 'selfsubjectaccessreviews'] },
+        ],
+      },
+      { level: 'Request', verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'] },
+      { level: 'Metadata' },
+    ],
+  };
+  return yaml.dump(policy, { lineWidth: -1, noRefs: true });
+}
+
+/** EncryptionConfiguration: Secrets encrypted with secretbox (XSalsa20-Poly1305); identity reads old plaintext. */
+export function renderEncryptionConfig(secrets: BootstrapSecrets): string {
+  const slot = '__PVE_K8S_SECRET_ENCRYPTION_KEY__';
+  const config = {
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'EncryptionConfiguration',
+    resources: [
+      {
+        resources: ['secrets'],
+        providers: [{ secretbox: { keys: [{ name: 'key1', secret: slot }] } }, { identity: {} }],
+      },
+    ],
+  };
+  return yaml.dump(config, { lineWidth: -1, noRefs: true }).replace(slot, yamlSecret(secrets.encryptionKey));
+}

@@ -1,0 +1,36 @@
+/** Container runtime: containerd (Ubuntu's package) and crictl. */
+import type { ClusterModel } from '../spec';
+import { CRI_SOCKET } from './paths';
+
+/**
+ * /etc/containerd/config.toml (config version 2, containerd 1.7 on Ubuntu 24.04). Only what we
+ * change; containerd merges it over its defaults. Registry mirrors go in /etc/containerd/certs.d.
+ */
+export function renderContainerdConfig(model: ClusterModel): string {
+  const cri = 'plugins."io.containerd.grpc.v1.cri"';
+  return [
+    '# Managed by pve-k8s cloud-init.',
+    'version = 2',
+    '',
+    `[${cri}]`,
+    `  sandbox_image = "${model.kubernetes.minor.pauseImage}"`,
+    '',
+    `[${cri}.containerd]`,
+    '  default_runtime_name = "runc"',
+    '',
+    `[${cri}.containerd.runtimes.runc]`,
+    '  runtime_type = "io.containerd.runc.v2"',
+    '',
+    `[${cri}.containerd.runtimes.runc.options]`,
+    '  SystemdCgroup = true',
+    '',
+    `[${cri}.registry]`,
+    '  config_path = "/etc/containerd/certs.d"',
+    '',
+  ].join('\n');
+}
+
+/** /etc/crictl.yaml */
+export function renderCrictlConfig(): string {
+  return [`runtime-endpoint: ${CRI_SOCKET}`, `image-endpoint: ${CRI_SOCKET}`, 'timeout: 10', 'debug: false', ''].join('\n');
+}

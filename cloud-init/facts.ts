@@ -1,0 +1,75 @@
+/**
+ * Facts the node bootstrap decides and the rest of the platform relies on (monitoring scrape
+ * targets, metrics-server flags, the GitOps engine release). Import these; never retype them.
+ */
+import type { ClusterModel } from '../spec';
+
+/** A control-plane component's metrics endpoint on every control-plane node. */
+export interface MetricsEndpoint {
+  /** Address the component binds its metrics/secure port to. */
+  readonly bindAddress: string;
+  readonly port: number;
+  readonly scheme: 'http' | 'https';
+  /** `host:port` on every control plane, in control-plane order. */
+  readonly targets: readonly string[];
+}
+
+export interface ControlPlaneMetrics {
+  readonly apiServer: MetricsEndpoint;
+  readonly controllerManager: MetricsEndpoint;
+  readonly scheduler: MetricsEndpoint;
+  readonly etcd: MetricsEndpoint;
+}
+
+/** Ports kubeadm's components serve metrics on (controller-manager/scheduler: authenticated HTTPS). */
+export const CONTROL_PLANE_METRICS_PORTS = { controllerManager: 10257, scheduler: 10259, etcd: 2381 } as const;
+
+/**
+ * Where monitoring scrapes the control plane. kube-apiserver binds the node IP (HAProxy owns
+ * VIP:apiPort); controller-manager and scheduler bind 0.0.0.0 (HTTPS, authn/authz required);
+ * etcd serves plain-HTTP metrics (no keys or data) on 0.0.0.0:2381.
+ */
+export function controlPlaneMetrics(model: ClusterModel): ControlPlaneMetrics {
+  const ips = model.controlPlanes.map((n) => n.ip);
+  const at = (port: number) => ips.map((ip) => `${ip}:${port}`);
+  const p = CONTROL_PLANE_METRICS_PORTS;
+  return {
+    apiServer: { bindAddress: 'node IP', port: model.network.apiServerPort, scheme: 'https', targets: at(model.network.apiServerPort) },
+    controllerManager: { bindAddress: '0.0.0.0', port: p.controllerManager, scheme: 'https', targets: at(p.controllerManager) },
+    scheduler: { bindAddress: '0.0.0.0', port: p.scheduler, scheme: 'https', targets: at(p.scheduler) },
+    etcd: { bindAddress: '0.0.0.0', port: p.etcd, scheme: 'http', targets: at(p.etcd) },
+  };
+}
+
+/**
+ * Kubelet serving certificates. We keep `serverTLSBootstrap: false`: each kubelet serves a
+ * self-signed certificate, so nothing has to approve kubelet-serving CSRs before `kubectl logs`
+ * works. Consequence: metrics-server must run with `--kubelet-insecure-tls`.
+ */
+export const KUBELET_SERVING_CERTS = {
+  serverTLSBootstrap: false,
+  metricsServerKubeletInsecureTls: true,
+} as const;
+
+/** How long the bootstrap token is valid after `kubeadm init` (kubeadm's default). */
+export const BOOTSTRAP_TOKEN_TTL = '24h0m0s';
+
+/** Names of the GitOps engine the first control plane installs, so the GitOps release can adopt it. */
+export const GITOPS_BOOTSTRAP = {
+  argocd: { release: 'argocd', namespace: 'argocd', rootApplication: 'root' },
+  flux: { namespace: 'flux-system', rootSource: 'root', rootKustomization: 'root' },
+} as const;
+
+/** Helm release of Cilium installed by the bootstrap (the GitOps release must use the same). */
+export const CILIUM_RELEASE = { name: 'cilium', namespace: 'kube-system' } as const;
+
+/** Path in the GitOps repo the root application syncs. */
+export function gitopsPath(model: ClusterModel): string {
+  return `dist/${model.name}/manifests`;
+}
+
+/** API server certificate SANs: VIP, API hostname, every control-plane IP, the `kubernetes` Service IP. */
+export function apiServerCertSans(model: ClusterModel): string[] {
+  const sans = [model.network.vip, model.apiHostname, ...model.controlPlanes.map((n) => n.ip), model.network.kubernetesServiceIp];
+  return [...new Set(sans)];
+}

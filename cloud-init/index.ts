@@ -1,0 +1,32 @@
+/**
+ * Node bootstrap: pure renderers from the cluster model to each node's #cloud-config
+ * (control planes, workers, dedicated load balancers) and the files inside it.
+ */
+export { type BootstrapSecrets, PLACEHOLDER_SECRETS } from './secrets';
+export { renderNodeCloudConfig, nodeFiles, cloudConfigDocument, type NodeFile } from './cloud-config';
+export { renderReviewCopies, type ReviewCopy } from './review';
+export {
+  renderKubeadmConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
+} from './kubeadm';
+export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+export { renderContainerdConfig, renderCrictlConfig } from './containerd';
+export {
+  renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,
+  keepalivedPriority, KEEPALIVED_CHECK_WEIGHT,
+} from './load-balancer';
+export {
+  renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource,
+  kubernetesAptRepo, kubernetesPackageVersion, criToolsPackageVersion, basePackages, runsKubernetes, HELD_PACKAGES,
+} from './os';
+export { renderCiliumValues, renderGitopsRoot, gitopsEngine } from './addons';
+export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
+export {
+  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, GITOPS_BOOTSTRAP,
+  CILIUM_RELEASE, gitopsPath, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
+} from './facts';
+export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';
+
+/** Every shell script embedded in a node's cloud-config (path → content), for shellcheck. */
+export function embeddedScripts(files: readonly { path: string; content: string }[]): { path: string; content: string }[] {
+  return files.filter((f) => f.content.startsWith('#!/bin/bash') || f.path.endsWith('.sh'));
+}

@@ -1,0 +1,195 @@
+/**
+ * kubeadm configuration: InitConfiguration + ClusterConfiguration + KubeletConfiguration for
+ * the first control plane, JoinConfiguration for the others. The API version follows the
+ * Kubernetes minor (v1beta3 for 1.30, v1beta4 from 1.31: extraArgs become name/value lists,
+ * timeouts move into `timeouts`).
+ */
+import * as yaml from 'js-yaml';
+import type { ClusterModel, NodeModel } from '../spec';
+import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS } from './facts';
+import { CRI_SOCKET, NODE_PATHS } from './paths';
+import { type BootstrapSecrets, yamlSecret } from './secrets';
+
+type Args = Readonly<Record<string, string>>;
+type Doc = Record<string, unknown>;
+
+/** True when the minor uses kubeadm.k8s.io/v1beta4. */
+export function isV1beta4(model: ClusterModel): boolean {
+  return model.kubernetes.minor.kubeadmApiVersion === 'kubeadm.k8s.io/v1beta4';
+}
+
+/** extraArgs in the minor's shape: a map (v1beta3) or a list of name/value pairs (v1beta4). */
+export function extraArgs(model: ClusterModel, args: Args): unknown {
+  return isV1beta4(model) ? Object.entries(args).map(([name, value]) => ({ name, value })) : { ...args };
+}
+
+/** Discovery/join timeout. */
+const DISCOVERY_TIMEOUT = '10m0s';
+
+/** Secret placeholders swapped for double-quoted secrets after dumping (see yamlSecret). */
+const SECRET_SLOT = { token: '__PVE_K8S_SECRET_TOKEN__', certKey: '__PVE_K8S_SECRET_CERT_KEY__' } as const;
+
+function nodeRegistration(model: ClusterModel, node: NodeModel): Doc {
+  const reg: Doc = {
+    name: node.name,
+    criSocket: CRI_SOCKET,
+    imagePullPolicy: 'IfNotPresent',
+    kubeletExtraArgs: extraArgs(model, { 'node-ip': node.ip }),
+  };
+  // No workers: control planes carry no taint, so workloads can run on them.
+  if (node.role === 'control-plane' && model.workers.length === 0) reg.taints = [];
+  if (Object.keys(node.labels).length > 0) {
+    // Node labels are applied by the kubelet at registration (not node-role.* labels).
+    reg.kubeletExtraArgs = extraArgs(model, {
+      'node-ip': node.ip,
+      'node-labels': Object.entries(node.labels).map(([k, v]) => `${k}=${v}`).join(','),
+    });
+  }
+  return reg;
+}
+
+function localApiEndpoint(model: ClusterModel, node: NodeModel): Doc {
+  return { advertiseAddress: node.ip, bindPort: model.network.apiServerPort };
+}
+
+export function clusterConfiguration(model: ClusterModel): Doc {
+  const v4 = isV1beta4(model);
+  const p = NODE_PATHS;
+  const apiServer: Doc = {
+    certSANs: apiServerCertSans(model),
+    extraArgs: extraArgs(model, {
+      'audit-log-path': `${p.auditLogDir}/audit.log`,
+      'audit-policy-file': p.auditPolicy,
+      'audit-log-maxage': '30',
+      'audit-log-maxbackup': '10',
+      'audit-log-maxsize': '100',
+      'encryption-provider-config': p.encryptionConfig,
+      profiling: 'false',
+    }),
+    extraVolumes: [
+      { name: 'audit-policy', hostPath: p.auditPolicyDir, mountPath: p.auditPolicyDir, readOnly: true, pathType: 'DirectoryOrCreate' },
+      { name: 'audit-log', hostPath: p.auditLogDir, mountPath: p.auditLogDir, readOnly: false, pathType: 'DirectoryOrCreate' },
+      { name: 'encryption', hostPath: p.encryptionDir, mountPath: p.encryptionDir, readOnly: true, pathType: 'DirectoryOrCreate' },
+    ],
+  };
+  if (!v4) apiServer.timeoutForControlPlane = '10m0s';
+  return {
+    apiVersion: model.kubernetes.minor.kubeadmApiVersion,
+    kind: 'ClusterConfiguration',
+    clusterName: model.name,
+    kubernetesVersion: `v${model.kubernetes.version}`,
+    controlPlaneEndpoint: model.network.controlPlaneEndpoint,
+    networking: {
+      dnsDomain: model.kubernetes.clusterDomain,
+      podSubnet: model.network.podCidr,
+      serviceSubnet: model.network.serviceCidr,
+    },
+    apiServer,
+    controllerManager: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false' }) },
+    scheduler: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false' }) },
+    etcd: {
+      local: {
+        dataDir: '/var/lib/etcd',
+        extraArgs: extraArgs(model, { 'listen-metrics-urls': `http://0.0.0.0:${CONTROL_PLANE_METRICS_PORTS.etcd}` }),
+      },
+    },
+  };
+}
+
+export function kubeletConfiguration(): Doc {
+  return {
+    apiVersion: 'kubelet.config.k8s.io/v1beta1',
+    kind: 'KubeletConfiguration',
+    cgroupDriver: 'systemd',
+    readOnlyPort: 0,
+    rotateCertificates: true,
+    serverTLSBootstrap: KUBELET_SERVING_CERTS.serverTLSBootstrap,
+    authentication: { anonymous: { enabled: false }, webhook: { enabled: true } },
+    authorization: { mode: 'Webhook' },
+    containerLogMaxSize: '10Mi',
+    containerLogMaxFiles: 5,
+  };
+}
+
+function initConfiguration(model: ClusterModel, node: NodeModel): Doc {
+  const doc: Doc = {
+    apiVersion: model.kubernetes.minor.kubeadmApiVersion,
+    kind: 'InitConfiguration',
+    bootstrapTokens: [
+      {
+        token: SECRET_SLOT.token,
+        description: 'pve-k8s node bootstrap token',
+        ttl: BOOTSTRAP_TOKEN_TTL,
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+        usages: ['signing', 'authentication'],
+      },
+    ],
+    certificateKey: SECRET_SLOT.certKey,
+    localAPIEndpoint: localApiEndpoint(model, node),
+    nodeRegistration: nodeRegistration(model, node),
+    // Cilium (kubeProxyReplacement) replaces kube-proxy.
+    skipPhases: ['addon/kube-proxy'],
+    patches: { directory: NODE_PATHS.kubeadmPatches },
+  };
+  if (isV1beta4(model)) doc.timeouts = { controlPlaneComponentHealthCheck: '10m0s' };
+  return doc;
+}
+
+function joinConfiguration(model: ClusterModel, node: NodeModel): Doc {
+  const v4 = isV1beta4(model);
+  const discovery: Doc = {
+    bootstrapToken: {
+      apiServerEndpoint: model.network.controlPlaneEndpoint,
+      token: SECRET_SLOT.token,
+      // The CA is created by `kubeadm init` on the first control plane, after the VMs are
+      // defined, so its hash cannot be pinned here. The token stays the shared secret.
+      unsafeSkipCAVerification: true,
+    },
+  };
+  if (!v4) discovery.timeout = DISCOVERY_TIMEOUT;
+  const doc: Doc = {
+    apiVersion: model.kubernetes.minor.kubeadmApiVersion,
+    kind: 'JoinConfiguration',
+    discovery,
+    nodeRegistration: nodeRegistration(model, node),
+  };
+  if (node.role === 'control-plane') {
+    doc.controlPlane = { localAPIEndpoint: localApiEndpoint(model, node), certificateKey: SECRET_SLOT.certKey };
+    doc.patches = { directory: NODE_PATHS.kubeadmPatches };
+  }
+  if (v4) doc.timeouts = { discovery: DISCOVERY_TIMEOUT, controlPlaneComponentHealthCheck: '10m0s' };
+  return doc;
+}
+
+/** True for the control plane that runs `kubeadm init`. */
+export function isFirstControlPlane(model: ClusterModel, node: NodeModel): boolean {
+  return node.role === 'control-plane' && model.controlPlanes[0]?.name === node.name;
+}
+
+function dumpDocs(docs: readonly Doc[]): string {
+  return docs.map((d) => yaml.dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+}
+
+/**
+ * The node's kubeadm config file: Init+Cluster+Kubelet documents on the first control plane,
+ * a JoinConfiguration on other control planes and workers. Throws for load balancers.
+ */
+export function renderKubeadmConfig(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): string {
+  if (node.role === 'load-balancer') throw new Error(`${node.name}: load balancers do not run kubeadm`);
+  const docs = isFirstControlPlane(model, node)
+    ? [initConfiguration(model, node), clusterConfiguration(model), kubeletConfiguration()]
+    : [joinConfiguration(model, node)];
+  return dumpDocs(docs)
+    .replaceAll(SECRET_SLOT.token, yamlSecret(secrets.bootstrapToken))
+    .replaceAll(SECRET_SLOT.certKey, yamlSecret(secrets.certificateKey));
+}
+
+/**
+ * kubeadm patches for a control plane, keyed by file name: kube-apiserver binds the node IP
+ * (per node, so it cannot live in the shared ClusterConfiguration), leaving VIP:apiPort to HAProxy.
+ */
+export function renderKubeadmPatches(model: ClusterModel, node: NodeModel): Record<string, string> {
+  if (node.role !== 'control-plane') return {};
+  const patch = [{ op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${node.ip}` }];
+  return { 'kube-apiserver0+json.yaml': yaml.dump(patch, { lineWidth: -1 }) };
+}

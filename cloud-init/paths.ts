@@ -1,0 +1,42 @@
+/** Where the bootstrap puts things on a node. One place, so scripts, configs and docs agree. */
+export const NODE_PATHS = {
+  /** Every bootstrap step logs here (and to cloud-init's output log). */
+  log: '/var/log/pve-k8s-bootstrap.log',
+  /** State dir: `done/<step>` markers, FAILED and DONE. */
+  stateDir: '/var/lib/pve-k8s',
+  /** Written with the failing step's name when a step fails; removed by a successful run. */
+  failedMarker: '/var/lib/pve-k8s/FAILED',
+  /** Written when the whole bootstrap has succeeded. */
+  doneMarker: '/var/lib/pve-k8s/DONE',
+  /** The bootstrap script (rerunnable: completed steps are skipped). */
+  bootstrapScript: '/usr/local/sbin/pve-k8s-bootstrap',
+  /** Rendered inputs of the bootstrap (root only). */
+  configDir: '/etc/pve-k8s',
+  kubeadmConfig: '/etc/pve-k8s/kubeadm.yaml',
+  kubeadmPatches: '/etc/pve-k8s/kubeadm-patches',
+  kubernetesAptSource: '/etc/pve-k8s/apt/kubernetes.list',
+  kubernetesAptKeyring: '/etc/apt/keyrings/kubernetes-apt-keyring.gpg',
+  ciliumValues: '/etc/pve-k8s/cilium-values.yaml',
+  gitopsRoot: '/etc/pve-k8s/gitops-root.yaml',
+  auditPolicyDir: '/etc/kubernetes/audit',
+  auditPolicy: '/etc/kubernetes/audit/policy.yaml',
+  auditLogDir: '/var/log/kubernetes/audit',
+  encryptionDir: '/etc/kubernetes/encryption',
+  encryptionConfig: '/etc/kubernetes/encryption/config.yaml',
+  containerdConfig: '/etc/containerd/config.toml',
+  crictlConfig: '/etc/crictl.yaml',
+  haproxyConfig: '/etc/haproxy/haproxy.cfg',
+  keepalivedConfig: '/etc/keepalived/keepalived.conf',
+  keepalivedCheck: '/etc/keepalived/check_apiserver.sh',
+  adminKubeconfig: '/etc/kubernetes/admin.conf',
+  kubeletKubeconfig: '/etc/kubernetes/kubelet.conf',
+} as const;
+
+/**
+ * Name of the node's NIC. Proxmox's generated cloud-init network config names the first NIC
+ * `eth0` (matched by MAC), so Keepalived can rely on it.
+ */
+export const NODE_INTERFACE = 'eth0';
+
+/** containerd's CRI socket (kubeadm nodeRegistration.criSocket, crictl). */
+export const CRI_SOCKET = 'unix:///run/containerd/containerd.sock';

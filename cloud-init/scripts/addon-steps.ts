@@ -1,0 +1,72 @@
+/** Bootstrap steps of the first control plane after kubeadm init: Helm, Cilium, GitOps. */
+import type { ClusterModel, NodeModel } from '../../spec';
+import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, HELM_DOWNLOAD } from '../../spec';
+import { gitopsEngine } from '../addons';
+import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
+import { NODE_PATHS } from '../paths';
+import { type Step, step } from './os-steps';
+import { sq } from './shell';
+
+const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+const HELM = `helm --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+
+export function helmStep(): Step {
+  const version = COMPONENTS.helm;
+  return step('helm', `Helm ${version} from ${HELM_DOWNLOAD.baseUrl}, checked against its published SHA-256.`, [
+    'local arch tarball tmp',
+    `if command -v helm >/dev/null && [[ "$(helm version --template '{{.Version}}')" == ${sq(version)} ]]; then`,
+    '  return 0',
+    'fi',
+    'arch="$(dpkg --print-architecture)"',
+    `tarball="helm-${version}-linux-$arch.tar.gz"`,
+    'tmp="$(mktemp -d)"',
+    `retry 5 10 curl -fsSL -o "$tmp/$tarball" ${sq(`${HELM_DOWNLOAD.baseUrl}/`)}"$tarball"`,
+    `retry 5 10 curl -fsSL -o "$tmp/$tarball.sha256sum" ${sq(`${HELM_DOWNLOAD.baseUrl}/`)}"$tarball.sha256sum"`,
+    '(cd "$tmp" && sha256sum --check "$tarball.sha256sum")',
+    'tar -xzf "$tmp/$tarball" -C "$tmp"',
+    'install -m 0755 "$tmp/linux-$arch/helm" /usr/local/bin/helm',
+    'rm -rf "$tmp"',
+  ]);
+}
+
+export function ciliumStep(): Step {
+  const c = CHARTS.cilium;
+  return step('cilium', `Cilium ${c.version} (kube-proxy replacement) with the values the GitOps release uses.`, [
+    `retry 5 15 ${HELM} upgrade --install ${CILIUM_RELEASE.name} ${c.chart} --repo ${sq(c.repo)} --version ${sq(c.version)} \\`,
+    `  --namespace ${CILIUM_RELEASE.namespace} --values ${NODE_PATHS.ciliumValues}`,
+    `retry 3 10 ${KUBECTL} --namespace ${CILIUM_RELEASE.namespace} rollout status daemonset/cilium --timeout=10m`,
+  ]);
+}
+
+export function nodeReadyStep(node: NodeModel): Step {
+  return step('node-ready', 'The first control plane is Ready (CNI up).', [
+    `retry 3 10 ${KUBECTL} wait --for=condition=Ready ${sq(`node/${node.name}`)} --timeout=10m`,
+  ]);
+}
+
+export function gitopsStep(model: ClusterModel): Step | undefined {
+  const engine = gitopsEngine(model);
+  if (engine === 'argocd') {
+    const c = CHARTS.argoCd;
+    const a = GITOPS_BOOTSTRAP.argocd;
+    return step('gitops', `Argo CD ${c.version} and the root Application (${model.spec.addons.gitops.repoUrl}).`, [
+      `retry 5 15 ${HELM} upgrade --install ${a.release} ${c.chart} --repo ${sq(c.repo)} --version ${sq(c.version)} \\`,
+      `  --namespace ${a.namespace} --create-namespace`,
+      `${KUBECTL} wait --for=condition=Established crd/applications.argoproj.io --timeout=5m`,
+      `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
+    ]);
+  }
+  if (engine === 'flux') {
+    return step('gitops', `Flux ${COMPONENTS.flux} and the root GitRepository/Kustomization (${model.spec.addons.gitops.repoUrl}).`, [
+      `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(FLUX_INSTALL_MANIFEST)}`,
+      `${KUBECTL} wait --for=condition=Established crd/gitrepositories.source.toolkit.fluxcd.io crd/kustomizations.kustomize.toolkit.fluxcd.io --timeout=5m`,
+      `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
+    ]);
+  }
+  return undefined;
+}
+
+export function addonSteps(model: ClusterModel, node: NodeModel): Step[] {
+  const gitops = gitopsStep(model);
+  return [helmStep(), ciliumStep(), nodeReadyStep(node), ...(gitops ? [gitops] : [])];
+}

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+/*
+ * Renders every node of every cluster spec (plus variants of the HA one covering the other
+ * Kubernetes minors, Flux and the dedicated load-balancer mode) into OUT_DIR with dummy but
+ * format-valid secrets, and extracts each cloud-config's write_files. Used by
+ * scripts/verify-cloud-init.sh; needs the compiled lib/ (npx tsc -p .).
+ *
+ *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
+ *
+ * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths).
+ */
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const yaml = require('js-yaml');
+
+const root = path.resolve(__dirname, '..', '..');
+const spec = require(path.join(root, 'lib', 'spec'));
+const ci = require(path.join(root, 'lib', 'cloud-init'));
+
+const [outDir, ...files] = process.argv.slice(2);
+if (!outDir || files.length === 0) {
+  console.error('usage: render-all.js OUT_DIR SPEC.yaml...');
+  process.exit(2);
+}
+
+// Dummy secrets in the real formats: token [a-z0-9]{6}.[a-z0-9]{16}, 64-hex certificate key,
+// base64 of 32 bytes, 8-character VRRP password.
+const SECRETS = {
+  bootstrapToken: 'abcdef.0123456789abcdef',
+  certificateKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
+  encryptionKey: Buffer.from('0123456789abcdef0123456789abcdef').toString('base64'),
+  keepalivedPassword: 'vrrp1234',
+};
+
+function variants(file) {
+  const doc = spec.parseYaml(fs.readFileSync(file, 'utf8'), file);
+  const clone = () => JSON.parse(JSON.stringify(doc));
+  const out = [];
+  const v131 = clone();
+  v131.name = `${doc.name}131`;
+  v131.kubernetes = { ...(v131.kubernetes || {}), version: '1.31.4' };
+  v131.addons = { ...(v131.addons || {}), gitops: { engine: 'flux', repoUrl: 'https://git.example.internal/platform/clusters.git' } };
+  out.push(v131);
+  const v132 = clone();
+  v132.name = `${doc.name}132`;
+  v132.kubernetes = { ...(v132.kubernetes || {}), version: '1.32.2' };
+  v132.workers = [];
+  out.push(v132);
+  const ded = clone();
+  ded.name = `${doc.name}lb`;
+  ded.loadBalancer = { ...(ded.loadBalancer || {}), mode: 'dedicated' };
+  out.push(ded);
+  return out.map((d) => spec.loadSpecDocument(d, `${file} (variant ${d.name})`).model);
+}
+
+const models = files.map((f) => spec.loadSpecFile(f).model);
+// Variants of the spec with the most control planes (the HA reference cluster).
+const ha = models.reduce((a, b) => (b.controlPlanes.length > a.controlPlanes.length ? b : a));
+models.push(...variants(ha.file));
+
+const manifest = { cloudConfigs: [], scripts: [], haproxy: [], keepalived: [], kubeadm: [] };
+for (const model of models) {
+  for (const node of model.nodes) {
+    const dir = path.join(outDir, model.name, node.name);
+    fs.mkdirSync(dir, { recursive: true });
+    const text = ci.renderNodeCloudConfig(model, node, SECRETS);
+    const cc = path.join(dir, 'cloud-config.yaml');
+    fs.writeFileSync(cc, text);
+    manifest.cloudConfigs.push(cc);
+    // Extract write_files from the parsed YAML: what cloud-init would write.
+    const doc = yaml.load(text);
+    for (const f of doc.write_files) {
+      const dest = path.join(dir, 'files', f.path);
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      fs.writeFileSync(dest, f.content, { mode: parseInt(f.permissions, 8) });
+      if (f.content.startsWith('#!/bin/bash')) manifest.scripts.push(dest);
+      if (f.path.endsWith('/haproxy.cfg')) manifest.haproxy.push(dest);
+      if (f.path.endsWith('/keepalived.conf')) manifest.keepalived.push(dest);
+      if (f.path.endsWith('/kubeadm.yaml')) manifest.kubeadm.push({ file: dest, version: model.kubernetes.version });
+    }
+  }
+}
+fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+console.log(`rendered ${manifest.cloudConfigs.length} nodes of ${models.map((m) => m.name).join(', ')}`);
