@@ -1,0 +1,105 @@
+/** Argo CD and Flux are two renderings of one release model; the retired ingress-nginx warns. */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHARTS } from '../../spec';
+import { Release, synthManifests } from '../../manifests';
+import { listFiles } from '../../manifests/writer';
+import { cronIntervalSeconds } from '../../manifests/addons/alert-rules';
+import { labModel, render } from './helpers';
+
+describe('GIVEN one cluster model WHEN rendered for Argo CD and for Flux', () => {
+  const argo = render(labModel());
+  const flux = render(labModel((d) => { d.addons.gitops.engine = 'flux'; }));
+  const apps = argo.objects.map((o) => o.obj).filter((o) => o.kind === 'Application' && o.spec.source?.chart && o.metadata.name !== 'argocd');
+  const releases = flux.objects.map((o) => o.obj).filter((o) => o.kind === 'HelmRelease');
+
+  it('THEN both deliver the same releases with the same chart versions and values', () => {
+    expect(releases.map((r) => r.metadata.name).sort()).toEqual(apps.map((a) => a.metadata.name).sort());
+    for (const app of apps) {
+      const hr = releases.find((r) => r.metadata.name === app.metadata.name)!;
+      expect(hr.metadata.namespace).toBe(app.spec.destination.namespace);
+      expect(hr.spec.values).toEqual(app.spec.source.helm.valuesObject);
+      const version = hr.spec.chart?.spec.version ?? flux.objects.find((o) => o.obj.kind === 'OCIRepository' && o.obj.metadata.name === hr.metadata.name)!.obj.spec.ref.tag;
+      expect(version).toBe(app.spec.source.targetRevision);
+    }
+  });
+
+  it('THEN Argo CD orders by sync waves and Flux by dependsOn', () => {
+    const wave = (name: string) => Number(apps.find((a) => a.metadata.name === name)!.metadata.annotations!['argocd.argoproj.io/sync-wave']);
+    expect(wave('metallb')).toBeLessThan(wave('nginx-ingress'));
+    expect(wave('cert-manager')).toBeLessThan(wave('kube-prometheus-stack'));
+    const hr = (name: string) => releases.find((r) => r.metadata.name === name)!;
+    expect(hr('nginx-ingress').spec.dependsOn).toEqual([{ name: 'metallb', namespace: 'metallb-system' }]);
+    expect(hr('alloy').spec.dependsOn).toEqual([{ name: 'loki', namespace: 'logging' }]);
+  });
+
+  it('THEN Flux applies custom resources only after their add-on (Kustomization per folder) and Argo CD one wave later', () => {
+    const ks = flux.objects.map((o) => o.obj).filter((o) => o.kind === 'Kustomization' && o.metadata.name === 'metallb-config')[0]!;
+    expect(ks.spec.dependsOn).toEqual([{ name: 'metallb' }]);
+    expect(ks.spec.path).toBe('./dist/lab/manifests/metallb-config');
+    expect(flux.manifests.get('kustomization.yaml')).toContain('gitops/Kustomization.flux-system.metallb-config.yaml');
+    const pool = argo.objects.find((o) => o.obj.kind === 'IPAddressPool')!.obj;
+    expect(pool.metadata.annotations!['argocd.argoproj.io/sync-wave']).toBe(String(Number(apps.find((a) => a.metadata.name === 'metallb')!.metadata.annotations!['argocd.argoproj.io/sync-wave']) + 1));
+  });
+
+  it('THEN the Argo CD root application syncs dist/<cluster>/manifests recursively', () => {
+    const root = argo.objects.find((o) => o.obj.kind === 'Application' && o.obj.metadata.name === 'root')!.obj;
+    expect(root.spec.source).toEqual({ repoURL: 'https://git.lab.example.internal/platform/clusters.git', targetRevision: 'main', path: 'dist/lab/manifests', directory: { recurse: true } });
+  });
+
+  it('THEN no Argo CD object is rendered for Flux and vice versa', () => {
+    expect(flux.objects.filter((o) => o.obj.apiVersion.startsWith('argoproj.io'))).toEqual([]);
+    expect(argo.objects.filter((o) => o.obj.apiVersion.includes('fluxcd.io'))).toEqual([]);
+  });
+});
+
+describe('GIVEN addons.ingress.controller "ingress-nginx" (retired)', () => {
+  it('WHEN synthesized THEN a warning is printed to stderr and the community chart is used', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const r = render(labModel((d) => { d.addons.ingress = { controller: 'ingress-nginx' }; }));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/ingress-nginx.*retired/));
+      const app = r.objects.find((o) => o.obj.kind === 'Application' && o.obj.metadata.name === 'ingress-nginx')!.obj;
+      expect(app.spec.source.chart).toBe(CHARTS.ingressNginx.chart);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('WHEN the default nginx controller is used THEN nothing warns about ingress', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      render(labModel((d) => { d.addons.backups = { s3: { endpoint: 'https://s3.example', bucket: 'b-lab' } }; }));
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
+
+describe('GIVEN synthManifests', () => {
+  it('WHEN run twice THEN the output is byte-identical', () => {
+    const model = labModel();
+    const [a, b] = [mkdtempSync(join(tmpdir(), 'm-')), mkdtempSync(join(tmpdir(), 'm-'))];
+    synthManifests(model, a);
+    synthManifests(model, b);
+    const files = listFiles(a);
+    expect(files).toEqual(listFiles(b));
+    expect(files).toEqual(expect.arrayContaining(['versions.json', 'RESTORE.md', 'manifests/metallb-config/IPAddressPool.metallb-system.default.yaml']));
+    for (const f of files) expect(readFileSync(join(b, f), 'utf8')).toBe(readFileSync(join(a, f), 'utf8'));
+  });
+});
+
+describe('GIVEN invalid input', () => {
+  it('WHEN a release has a floating chart version THEN it throws with the value received', () => {
+    expect(() => new Release({ name: 'x', namespace: 'y', chart: { ...CHARTS.metallb, version: '0.15.x' }, values: {} })).toThrow(/exact semantic version, received: "0.15.x"/);
+  });
+
+  it('WHEN the etcd schedule is not a 5-field cron THEN it throws; common schedules give their interval', () => {
+    expect(() => cronIntervalSeconds('@daily')).toThrow(/received: "@daily"/);
+    expect(cronIntervalSeconds('0 */6 * * *')).toBe(6 * 3600);
+    expect(cronIntervalSeconds('*/30 * * * *')).toBe(1800);
+    expect(cronIntervalSeconds('15 2 * * *')).toBe(86400);
+  });
+});
