@@ -1,6 +1,8 @@
 /** Writes dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { renderReviewCopies } from '../cloud-init';
+import { synthManifests } from '../manifests';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
@@ -15,8 +17,9 @@ export function writeFiles(dir: string, files: readonly DistFile[]): void {
   }
 }
 
-export function writeClusterDist(model: ClusterModel, dir: string, _warnings: { write(text: string): unknown }): void {
+/** dist/<cluster>/manifests/ + versions.json + RESTORE.md (manifests/), nodes/*.cloud-config.yaml (cloud-init/). */
+export function writeClusterDist(model: ClusterModel, dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFiles(dir, []);
-  void model;
+  synthManifests(model, dir);
+  writeFiles(dir, renderReviewCopies(model));
 }

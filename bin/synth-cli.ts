@@ -45,7 +45,7 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   const out = resolve(args.out);
   withTempDir((tmp) => {
     synthInfra(models, join(tmp, 'cdktf.out'));
-    for (const model of models) writeClusterDist(model, join(tmp, 'dist', model.name), io.stderr);
+    for (const model of models) writeClusterDist(model, join(tmp, "dist", model.name));
     // Everything is built: only now touch the output folder.
     replaceDir(join(tmp, 'cdktf.out'), join(out, 'cdktf.out'));
     for (const model of models) replaceDir(join(tmp, 'dist', model.name), join(out, 'dist', model.name));

@@ -1,26 +1,62 @@
 /**
- * One cluster = one Terraform stack.
+ * One cluster = one Terraform stack, named after the cluster (`cdktf deploy <name>`).
  *
- * Terraform addresses (construct IDs) are a contract: renaming one destroys and recreates the
- * resource. They are derived from node names (`vm_<node>`), which derive from the cluster and
- * pool names, never from list positions.
+ * Terraform addresses are a contract: renaming one destroys and recreates the resource. Every
+ * per-node resource is addressed by the node name (`proxmox_virtual_environment_vm.lab-cp-1`),
+ * which derives from the cluster and pool names, never from list positions; downloads are
+ * addressed by PVE host name. See README "Terraform addresses".
  */
 import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
+import { ProxmoxProvider } from '../imports/providers/proxmox/provider';
+import { VirtualEnvironmentHaresource } from '../imports/providers/proxmox/virtual-environment-haresource';
+import { renderNodeCloudConfig, type BootstrapSecrets } from '../cloud-init';
 import type { ClusterModel } from '../spec';
 import { configureBackend } from './backend';
+import { CloudImage } from './cloud-image';
+import { NodeFirewall } from './firewall';
 import { JoinSecrets } from './join-secrets';
+import { NodeVm } from './node-vm';
+import { interpolateSecrets, secretMarker } from './terraform-text';
 
 export interface ClusterStackProps {
   readonly model: ClusterModel;
 }
 
+const SECRET_NAMES = ['bootstrapToken', 'certificateKey', 'encryptionKey', 'keepalivedPassword'] as const satisfies readonly (keyof BootstrapSecrets)[];
+
 export class ClusterStack extends TerraformStack {
+  readonly nodes: readonly NodeVm[];
+
   constructor(scope: Construct, id: string, props: ClusterStackProps) {
     super(scope, id);
     const { model } = props;
     configureBackend(this, model);
-    new JoinSecrets(this, 'secrets');
-    new TerraformOutput(this, 'api_endpoint', { value: `https://${model.network.controlPlaneEndpoint}` }).overrideLogicalId('api_endpoint');
+    // Credentials come from the environment only (PROXMOX_VE_API_TOKEN, PROXMOX_VE_SSH_*).
+    new ProxmoxProvider(this, 'proxmox', { endpoint: model.spec.proxmox.endpoint, insecure: model.spec.proxmox.insecure });
+    const secrets = new JoinSecrets(this, 'secrets');
+    const image = new CloudImage(this, 'image', { model });
+    const markers = Object.fromEntries(SECRET_NAMES.map((n) => [n, secretMarker(n)])) as unknown as BootstrapSecrets;
+
+    this.nodes = model.nodes.map((node) => {
+      const userData = interpolateSecrets(renderNodeCloudConfig(model, node, markers), secrets.expressions as unknown as Record<string, string>);
+      const vm = new NodeVm(this, node.name, { model, node, imageFileId: image.fileIdFor(node.host.name), userData });
+      if (model.spec.proxmox.firewall.enabled) new NodeFirewall(vm, 'firewall', { model, node, vm });
+      if (model.spec.proxmox.ha) {
+        new VirtualEnvironmentHaresource(vm, 'ha', { resourceId: `vm:${node.vmId}`, state: 'started', comment: `pve-k8s ${model.name}`, dependsOn: [vm.vm] }).overrideLogicalId(node.name);
+      }
+      return vm;
+    });
+
+    const output = (name: string, value: unknown, description: string) =>
+      new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
+    output('api_endpoint', `https://${model.network.controlPlaneEndpoint}`, 'Kubernetes API behind the Keepalived VIP');
+    output('nodes', Object.fromEntries(model.nodes.map((n) => [n.name, { ip: n.ip, role: n.role, host: n.host.name, vm_id: n.vmId }])), 'Every node: IP, role, PVE host, VM ID');
+    const first = model.controlPlanes[0]!;
+    output(
+      'kubeconfig_command',
+      `ssh ${model.spec.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > kubeconfig-${model.name}.yaml`,
+      'Fetches the admin kubeconfig from the first control plane (cloud-init must have finished)',
+    );
   }
 }

@@ -262,7 +262,9 @@ export const StateSchema = z
 export const ClusterSpecSchema = z
   .strictObject({
     $schema: z.string().optional().describe('Editor hint; ignored.'),
-    name: label('cluster name', 20).describe('Cluster name; prefixes node names and is the cdktf stack name.'),
+    name: label('cluster name', 20)
+      .regex(/^[a-z]/, { message: 'cluster name must start with a letter (it names Terraform resources)' })
+      .describe('Cluster name; prefixes node names and is the cdktf stack name.'),
     domain: z.string().regex(DNS_NAME, { message: 'must be a DNS name like lab.example.com' }).describe('Base DNS domain of platform hostnames.'),
     proxmox: ProxmoxSchema,
     image: ImageSchema,
