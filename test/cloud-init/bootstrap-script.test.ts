@@ -1,0 +1,124 @@
+import { bootstrapSteps, NODE_PATHS, renderBootstrapScript, renderCiliumValues, renderGitopsRoot } from '../../cloud-init';
+import { CHARTS } from '../../spec';
+import * as yaml from 'js-yaml';
+import { ciliumValues } from '../../manifests/values/cilium';
+import { cloudConfig, dev, fileIn, lab, labDedicated, labWith, node } from './helpers';
+
+const steps = (m = lab(), name = 'lab-cp-1') => bootstrapSteps(m, node(m, name)).map((s) => s.name);
+const script = (m = lab(), name = 'lab-cp-1') => renderBootstrapScript(m, node(m, name));
+
+describe('bootstrap script', () => {
+  test('first control plane: OS, packages, runtime, load balancer, kubeadm init, then Cilium and GitOps', () => {
+    expect(steps()).toEqual([
+      'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
+      'kubeadm-init', 'kubectl-access', 'helm', 'cilium', 'node-ready', 'gitops',
+    ]);
+    expect(script()).toContain('kubeadm init --upload-certs --config /etc/pve-k8s/kubeadm.yaml');
+  });
+
+  test('other control planes wait for the API behind the VIP, then join as control planes', () => {
+    expect(steps(lab(), 'lab-cp-2')).toEqual([
+      'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
+      'wait-api', 'kubeadm-join', 'kubectl-access',
+    ]);
+    const s = script(lab(), 'lab-cp-2');
+    expect(s).toContain("curl --silent --fail --insecure --max-time 5 --output /dev/null 'https://10.20.0.10:6443/healthz'");
+    expect(s).toContain('kubeadm join --config /etc/pve-k8s/kubeadm.yaml');
+    expect(s).not.toContain('kubeadm init');
+    expect(s).not.toContain('helm');
+  });
+
+  test('workers wait, then join; no load balancer, no add-ons', () => {
+    expect(steps(lab(), 'lab-worker-3')).toEqual([
+      'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'wait-api', 'kubeadm-join',
+    ]);
+  });
+
+  test('dedicated load balancers only prepare the OS and start haproxy + keepalived', () => {
+    expect(steps(labDedicated(), 'lab-lb-1')).toEqual(['kernel', 'base-packages', 'services', 'load-balancer']);
+  });
+
+  test('waiting for the API is bounded with backoff', () => {
+    expect(script(lab(), 'lab-worker-1')).toMatch(/retry \d+ \d+ curl .*healthz/);
+    const retry = script().split('retry() {')[1]!.split('\n}')[0]!;
+    expect(retry).toContain('if [[ $n -ge $attempts ]]; then');
+    expect(retry).toContain('delay=$((delay * 2 > 60 ? 60 : delay * 2))');
+  });
+
+  test('control planes join one at a time (staggered by index)', () => {
+    expect(script(lab(), 'lab-cp-2')).not.toContain('sleep 60');
+    expect(script(lab(), 'lab-cp-3')).toContain('sleep 60');
+  });
+
+  test('every step is run once through run_step, and reruns skip completed steps', () => {
+    const s = script();
+    const runs = s.split('\n').filter((l) => l.startsWith('run_step '));
+    expect(runs).toEqual(steps().map((n) => `run_step ${n} step_${n.replace(/-/g, '_')}`));
+    expect(s).toContain('if [[ -f "$STATE_DIR/done/$name" ]]; then');
+  });
+
+  test('kubeadm init and join are skipped when the node already has its kubeconfigs', () => {
+    expect(script()).toContain(`if [[ -f ${NODE_PATHS.adminKubeconfig} ]]; then`);
+    expect(script(lab(), 'lab-worker-1')).toContain(`if [[ -f ${NODE_PATHS.kubeletKubeconfig} ]]; then`);
+  });
+
+  test('logs to one file and leaves a failure marker naming the failing step', () => {
+    const s = script();
+    expect(s).toContain(`readonly LOG_FILE='${NODE_PATHS.log}'`);
+    expect(s).toContain('exec > >(tee -a "$LOG_FILE") 2>&1');
+    expect(s).toContain(`readonly FAILED_MARKER='${NODE_PATHS.failedMarker}'`);
+    expect(s).toContain('printf \'%s\\n\' "$name" >"$FAILED_MARKER"');
+    expect(s.trimEnd().endsWith('finish')).toBe(true);
+  });
+
+  test('steps run under errexit even though run_step checks their status', () => {
+    // `if func; then` would disable errexit inside func; the subshell keeps it.
+    expect(script()).toContain('(set -e; "$func")');
+    expect(script()).not.toMatch(/if "\$func"/);
+  });
+
+  test('Kubernetes packages come from pkgs.k8s.io for the minor, pinned to the exact patch and held', () => {
+    const s = script(lab(), 'lab-worker-1');
+    expect(s).toContain("'https://pkgs.k8s.io/core:/stable:/v1.30/deb/Release.key'");
+    expect(s).toContain('kubelet=1.30.3-1.1 kubeadm=1.30.3-1.1 kubectl=1.30.3-1.1 cri-tools=1.30.1-1.1');
+    expect(s).toContain('apt-mark hold kubeadm kubelet kubectl cri-tools');
+    expect(fileIn(cloudConfig(lab(), 'lab-worker-1'), NODE_PATHS.kubernetesAptSource)).toBe(
+      'deb [signed-by=/etc/apt/keyrings/kubernetes-apt-keyring.gpg] https://pkgs.k8s.io/core:/stable:/v1.30/deb/ /\n',
+    );
+  });
+
+  test('Cilium is installed with the pinned chart and exactly the GitOps values', () => {
+    const m = lab();
+    expect(script(m)).toContain(`--repo 'https://helm.cilium.io' --version '${CHARTS.cilium.version}'`);
+    expect(yaml.load(renderCiliumValues(m))).toEqual(ciliumValues(m));
+    expect(yaml.load(fileIn(cloudConfig(m, 'lab-cp-1'), NODE_PATHS.ciliumValues)!)).toEqual(ciliumValues(m));
+  });
+
+  test('Argo CD root application points at repoUrl, revision and dist/<cluster>/manifests', () => {
+    const app = yaml.load(renderGitopsRoot(lab())!) as any;
+    expect(app.kind).toBe('Application');
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://git.lab.example.internal/platform/clusters.git', targetRevision: 'main', path: 'dist/lab/manifests',
+    });
+    expect(script()).toContain('upgrade --install argocd argo-cd');
+  });
+
+  test('Flux gets a GitRepository and a Kustomization on the same path', () => {
+    const m = labWith((d) => { d.addons.gitops = { engine: 'flux', repoUrl: 'https://git.example/x.git', revision: 'release' }; });
+    const [repo, ks] = yaml.loadAll(renderGitopsRoot(m)!) as any[];
+    expect(repo.spec).toMatchObject({ url: 'https://git.example/x.git', ref: { branch: 'release' } });
+    expect(ks.spec).toMatchObject({ path: './dist/lab/manifests', sourceRef: { kind: 'GitRepository', name: repo.metadata.name } });
+    expect(script(m)).toContain('apply --server-side -f');
+  });
+
+  test('no GitOps bootstrap without a repoUrl or with engine none', () => {
+    expect(renderGitopsRoot(dev())).toBeUndefined();
+    expect(steps(dev(), 'dev-cp-1')).not.toContain('gitops');
+    const none = labWith((d) => { d.addons.gitops = { engine: 'none', repoUrl: 'https://git.example/x.git' }; });
+    expect(steps(none)).not.toContain('gitops');
+  });
+
+  test('embeds no secret: they live in root-only config files', () => {
+    expect(fileIn(cloudConfig(lab(), 'lab-cp-1'), NODE_PATHS.bootstrapScript)).not.toMatch(/abcdef\.0123456789abcdef|vrrp1234/);
+  });
+});

@@ -1,0 +1,21 @@
+import { apiServerCertSans, controlPlaneMetrics, KUBELET_SERVING_CERTS } from '../../cloud-init';
+import { lab } from './helpers';
+
+describe('facts exported for the manifests side', () => {
+  test('control-plane metrics targets are every control plane at the bound ports', () => {
+    const m = controlPlaneMetrics(lab());
+    expect(m.controllerManager).toEqual({ bindAddress: '0.0.0.0', port: 10257, scheme: 'https', targets: ['10.20.0.11:10257', '10.20.0.12:10257', '10.20.0.13:10257'] });
+    expect(m.scheduler.targets).toEqual(['10.20.0.11:10259', '10.20.0.12:10259', '10.20.0.13:10259']);
+    expect(m.etcd).toMatchObject({ port: 2381, scheme: 'http' });
+    expect(m.apiServer.targets).toEqual(['10.20.0.11:6443', '10.20.0.12:6443', '10.20.0.13:6443']);
+  });
+
+  test('kubelet serving certificates are self-signed, so metrics-server must skip kubelet TLS verification', () => {
+    expect(KUBELET_SERVING_CERTS).toEqual({ serverTLSBootstrap: false, metricsServerKubeletInsecureTls: true });
+  });
+
+  test('certificate SANs have no duplicates', () => {
+    const sans = apiServerCertSans(lab());
+    expect(new Set(sans).size).toBe(sans.length);
+  });
+});

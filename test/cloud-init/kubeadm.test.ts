@@ -1,0 +1,177 @@
+import {
+  NODE_PATHS, renderKubeadmConfig, renderKubeadmPatches, renderEncryptionConfig, renderAuditPolicy, KUBELET_SERVING_CERTS,
+} from '../../cloud-init';
+import * as yaml from 'js-yaml';
+import { dev, docs, FAKE_SECRETS, lab, labOnMinor, labWithoutWorkers, node } from './helpers';
+
+const kinds = (text: string) => docs(text).map((d) => d.kind);
+const doc = (text: string, kind: string) => docs(text).find((d) => d.kind === kind)!;
+const initOf = (m = lab()) => renderKubeadmConfig(m, node(m, `${m.name}-cp-1`), FAKE_SECRETS);
+
+describe('kubeadm config', () => {
+  test('first control plane gets Init, Cluster and Kubelet configuration', () => {
+    expect(kinds(initOf())).toEqual(['InitConfiguration', 'ClusterConfiguration', 'KubeletConfiguration']);
+  });
+
+  test('other control planes and workers get a JoinConfiguration only', () => {
+    const m = lab();
+    expect(kinds(renderKubeadmConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS))).toEqual(['JoinConfiguration']);
+    expect(kinds(renderKubeadmConfig(m, node(m, 'lab-worker-1'), FAKE_SECRETS))).toEqual(['JoinConfiguration']);
+  });
+
+  test('load balancers have no kubeadm config', () => {
+    const m = lab();
+    expect(() => renderKubeadmConfig(m, { ...m.controlPlanes[0]!, role: 'load-balancer' }, FAKE_SECRETS)).toThrow(/do not run kubeadm/);
+  });
+
+  test('uses kubeadm v1beta3 for Kubernetes 1.30 with extraArgs as a map', () => {
+    const text = initOf(labOnMinor('1.30.3'));
+    expect(new Set(docs(text).slice(0, 2).map((d) => d.apiVersion))).toEqual(new Set(['kubeadm.k8s.io/v1beta3']));
+    expect(doc(text, 'ClusterConfiguration').apiServer.extraArgs.profiling).toBe('false');
+    expect(doc(text, 'InitConfiguration').nodeRegistration.kubeletExtraArgs).toEqual({ 'node-ip': '10.20.0.11' });
+  });
+
+  test.each(['1.31.4', '1.32.2'])('uses kubeadm v1beta4 from Kubernetes 1.31 (%s), extraArgs as name/value lists', (version) => {
+    const m = labOnMinor(version);
+    const text = initOf(m);
+    expect(docs(text).slice(0, 2).map((d) => d.apiVersion)).toEqual(['kubeadm.k8s.io/v1beta4', 'kubeadm.k8s.io/v1beta4']);
+    const cluster = doc(text, 'ClusterConfiguration');
+    expect(cluster.apiServer.extraArgs).toContainEqual({ name: 'profiling', value: 'false' });
+    expect(cluster.controllerManager.extraArgs).toContainEqual({ name: 'bind-address', value: '0.0.0.0' });
+    expect(cluster.apiServer.timeoutForControlPlane).toBeUndefined();
+    expect(doc(text, 'InitConfiguration').nodeRegistration.kubeletExtraArgs).toEqual([{ name: 'node-ip', value: '10.20.0.11' }]);
+    const join = docs(renderKubeadmConfig(m, node(m, 'lab-worker-1'), FAKE_SECRETS))[0]!;
+    expect(join.discovery.timeout).toBeUndefined();
+    expect(join.timeouts.discovery).toBe('10m0s');
+  });
+
+  test('pins kubernetesVersion to the exact patch', () => {
+    expect(doc(initOf(labOnMinor('1.32.2')), 'ClusterConfiguration').kubernetesVersion).toBe('v1.32.2');
+  });
+
+  test('controlPlaneEndpoint, subnets and cluster domain come from the model', () => {
+    const m = lab();
+    const c = doc(initOf(m), 'ClusterConfiguration');
+    expect(c.controlPlaneEndpoint).toBe(m.network.controlPlaneEndpoint);
+    expect(c.networking).toEqual({ dnsDomain: 'cluster.local', podSubnet: m.network.podCidr, serviceSubnet: m.network.serviceCidr });
+  });
+
+  test('API server certificate SANs hold the VIP, API hostname, every control-plane IP and the kubernetes Service IP', () => {
+    const m = lab();
+    expect(doc(initOf(m), 'ClusterConfiguration').apiServer.certSANs).toEqual(
+      ['10.20.0.10', 'api.lab.example.internal', '10.20.0.11', '10.20.0.12', '10.20.0.13', '10.96.0.1'],
+    );
+  });
+
+  test('audit logging with rotation and Secrets encryption at rest are wired into the API server', () => {
+    const api = doc(initOf(), 'ClusterConfiguration').apiServer;
+    expect(api.extraArgs).toMatchObject({
+      'audit-policy-file': NODE_PATHS.auditPolicy,
+      'audit-log-path': `${NODE_PATHS.auditLogDir}/audit.log`,
+      'audit-log-maxbackup': '10',
+      'audit-log-maxsize': '100',
+      'encryption-provider-config': NODE_PATHS.encryptionConfig,
+    });
+    const mounts = api.extraVolumes.map((v: { mountPath: string }) => v.mountPath);
+    expect(mounts).toEqual([NODE_PATHS.auditPolicyDir, NODE_PATHS.auditLogDir, NODE_PATHS.encryptionDir]);
+    for (const p of [NODE_PATHS.auditPolicy, NODE_PATHS.encryptionConfig]) expect(mounts.some((d: string) => p.startsWith(`${d}/`))).toBe(true);
+  });
+
+  test('encryption at rest uses secretbox with the given key, identity last', () => {
+    const cfg = yaml.load(renderEncryptionConfig(FAKE_SECRETS)) as any;
+    expect(cfg.kind).toBe('EncryptionConfiguration');
+    expect(cfg.resources[0].resources).toEqual(['secrets']);
+    expect(cfg.resources[0].providers[0].secretbox.keys[0].secret).toBe(FAKE_SECRETS.encryptionKey);
+    expect(cfg.resources[0].providers.at(-1)).toEqual({ identity: {} });
+  });
+
+  test('audit policy keeps Secret bodies out of the log', () => {
+    const policy = yaml.load(renderAuditPolicy()) as any;
+    const secretsRule = policy.rules.find((r: any) => r.resources?.some((g: any) => g.resources.includes('secrets')));
+    expect(secretsRule.level).toBe('Metadata');
+    expect(policy.rules.indexOf(secretsRule)).toBeLessThan(policy.rules.findIndex((r: any) => r.level === 'Request'));
+  });
+
+  test('profiling is off for API server, controller-manager and scheduler', () => {
+    const c = doc(initOf(), 'ClusterConfiguration');
+    expect([c.apiServer, c.controllerManager, c.scheduler].map((x) => x.extraArgs.profiling)).toEqual(['false', 'false', 'false']);
+  });
+
+  test('controller-manager, scheduler and etcd metrics listen where monitoring can scrape them', () => {
+    const c = doc(initOf(), 'ClusterConfiguration');
+    expect(c.controllerManager.extraArgs['bind-address']).toBe('0.0.0.0');
+    expect(c.scheduler.extraArgs['bind-address']).toBe('0.0.0.0');
+    expect(c.etcd.local.extraArgs['listen-metrics-urls']).toBe('http://0.0.0.0:2381');
+  });
+
+  test('kube-proxy is skipped (Cilium replaces it)', () => {
+    expect(doc(initOf(), 'InitConfiguration').skipPhases).toEqual(['addon/kube-proxy']);
+  });
+
+  test('kubelet: systemd cgroups, no read-only port, certificate rotation, serving-cert choice exported', () => {
+    expect(doc(initOf(), 'KubeletConfiguration')).toMatchObject({
+      cgroupDriver: 'systemd',
+      readOnlyPort: 0,
+      rotateCertificates: true,
+      serverTLSBootstrap: KUBELET_SERVING_CERTS.serverTLSBootstrap,
+      authentication: { anonymous: { enabled: false }, webhook: { enabled: true } },
+      authorization: { mode: 'Webhook' },
+    });
+  });
+
+  test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) via a per-node kubeadm patch', () => {
+    const m = lab();
+    for (const cp of m.controlPlanes) {
+      const patches = renderKubeadmPatches(m, cp);
+      expect(Object.keys(patches)).toEqual(['kube-apiserver0+json.yaml']);
+      expect(yaml.load(patches['kube-apiserver0+json.yaml']!)).toEqual([
+        { op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${cp.ip}` },
+      ]);
+    }
+    expect(doc(initOf(m), 'InitConfiguration').patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });
+    expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-3'), FAKE_SECRETS))[0]!.patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });
+    expect(renderKubeadmPatches(m, node(m, 'lab-worker-1'))).toEqual({});
+  });
+
+  test('each control plane advertises and serves on its own IP at apiServerPort', () => {
+    const m = lab();
+    expect(doc(initOf(m), 'InitConfiguration').localAPIEndpoint).toEqual({ advertiseAddress: '10.20.0.11', bindPort: 6443 });
+    const join = docs(renderKubeadmConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS))[0]!;
+    expect(join.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.20.0.12', bindPort: 6443 }, certificateKey: FAKE_SECRETS.certificateKey });
+  });
+
+  test('init carries the bootstrap token and certificate key; joins discover through the VIP', () => {
+    const m = lab();
+    const init = doc(initOf(m), 'InitConfiguration');
+    expect(init.bootstrapTokens[0].token).toBe(FAKE_SECRETS.bootstrapToken);
+    expect(init.certificateKey).toBe(FAKE_SECRETS.certificateKey);
+    const join = docs(renderKubeadmConfig(m, node(m, 'lab-worker-2'), FAKE_SECRETS))[0]!;
+    expect(join.discovery.bootstrapToken).toMatchObject({ apiServerEndpoint: '10.20.0.10:6443', token: FAKE_SECRETS.bootstrapToken });
+    expect(join.controlPlane).toBeUndefined();
+  });
+
+  test('secrets stay strings even when they look like numbers', () => {
+    const m = lab();
+    const numeric = { ...FAKE_SECRETS, bootstrapToken: '123456.1234567890123456', certificateKey: '1'.repeat(64) };
+    const init = doc(renderKubeadmConfig(m, node(m, 'lab-cp-1'), numeric), 'InitConfiguration');
+    expect(init.bootstrapTokens[0].token).toBe('123456.1234567890123456');
+    expect(init.certificateKey).toBe('1'.repeat(64));
+  });
+
+  test('control planes keep their NoSchedule taint when there are workers', () => {
+    expect(doc(initOf(dev()), 'InitConfiguration').nodeRegistration.taints).toBeUndefined();
+  });
+
+  test('with no workers, control planes register without taints (schedulable)', () => {
+    const m = labWithoutWorkers();
+    expect(doc(initOf(m), 'InitConfiguration').nodeRegistration.taints).toEqual([]);
+    expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS))[0]!.nodeRegistration.taints).toEqual([]);
+  });
+
+  test('worker pool labels are applied by the kubelet at registration', () => {
+    const m = labOnMinor('1.30.3');
+    const labelled = { ...node(m, 'lab-worker-1'), labels: { 'pool': 'gpu', 'tier': 'batch' } };
+    const join = docs(renderKubeadmConfig(m, labelled, FAKE_SECRETS))[0]!;
+    expect(join.nodeRegistration.kubeletExtraArgs).toEqual({ 'node-ip': '10.20.0.21', 'node-labels': 'pool=gpu,tier=batch' });
+  });
+});

@@ -1,0 +1,65 @@
+import { NODE_PATHS, renderContainerdConfig, renderCrictlConfig } from '../../cloud-init';
+import { cloudConfig, dev, fileIn, lab, labDedicated, labOnMinor } from './helpers';
+
+describe('node operating system and runtime', () => {
+  test('Kubernetes nodes load overlay and br_netfilter and enable forwarding and bridge netfilter', () => {
+    const cc = cloudConfig(lab(), 'lab-worker-1');
+    expect(fileIn(cc, '/etc/modules-load.d/pve-k8s.conf')).toMatch(/^overlay\nbr_netfilter\n$/m);
+    const sysctl = fileIn(cc, '/etc/sysctl.d/90-pve-k8s.conf')!;
+    for (const key of ['net.bridge.bridge-nf-call-iptables = 1', 'net.bridge.bridge-nf-call-ip6tables = 1', 'net.ipv4.ip_forward = 1']) {
+      expect(sysctl).toContain(key);
+    }
+    expect(sysctl).not.toContain('ip_nonlocal_bind');
+  });
+
+  test('swap is turned off on Kubernetes nodes', () => {
+    expect(fileIn(cloudConfig(lab(), 'lab-worker-1'), NODE_PATHS.bootstrapScript)).toContain('swapoff -a');
+  });
+
+  test('time sync (chrony), QEMU guest agent and unattended security upgrades are on', () => {
+    const cc = cloudConfig(dev(), 'dev-worker-1');
+    expect(cc.ntp).toEqual({ enabled: true, ntp_client: 'chrony' });
+    expect(cc.packages).toEqual(expect.arrayContaining(['chrony', 'qemu-guest-agent', 'unattended-upgrades']));
+    expect(fileIn(cc, '/etc/apt/apt.conf.d/20auto-upgrades')).toContain('APT::Periodic::Unattended-Upgrade "1";');
+  });
+
+  test('unattended upgrades never touch the Kubernetes packages and never reboot', () => {
+    const conf = fileIn(cloudConfig(lab(), 'lab-cp-1'), '/etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades')!;
+    for (const p of ['kubeadm', 'kubelet', 'kubectl']) expect(conf).toContain(`"${p}";`);
+    expect(conf).toContain('Unattended-Upgrade::Automatic-Reboot "false";');
+  });
+
+  test('containerd comes from Ubuntu and uses the systemd cgroup driver', () => {
+    expect(cloudConfig(lab(), 'lab-worker-1').packages).toContain('containerd');
+    expect(renderContainerdConfig(lab())).toMatch(/^ {2}SystemdCgroup = true$/m);
+  });
+
+  test.each([
+    ['1.30.3', 'registry.k8s.io/pause:3.9'],
+    ['1.31.4', 'registry.k8s.io/pause:3.10'],
+    ['1.32.2', 'registry.k8s.io/pause:3.10'],
+  ])('containerd sandbox image matches kubeadm %s (%s)', (version, pause) => {
+    expect(renderContainerdConfig(labOnMinor(version))).toContain(`sandbox_image = "${pause}"`);
+  });
+
+  test('crictl talks to containerd', () => {
+    expect(renderCrictlConfig()).toContain('runtime-endpoint: unix:///run/containerd/containerd.sock');
+  });
+
+  test.each([['1.31.4', 'v1.31', '1.31.4-1.1', '1.31.1-1.1'], ['1.32.2', 'v1.32', '1.32.2-1.1', '1.32.0-1.1']])(
+    'Kubernetes %s packages come from the %s repository, pinned',
+    (version, repo, pkg, cri) => {
+      const cc = cloudConfig(labOnMinor(version), 'lab-worker-1');
+      expect(fileIn(cc, NODE_PATHS.kubernetesAptSource)).toContain(`https://pkgs.k8s.io/core:/stable:/${repo}/deb/ /`);
+      expect(fileIn(cc, NODE_PATHS.bootstrapScript)).toContain(`kubeadm=${pkg}`);
+      expect(fileIn(cc, NODE_PATHS.bootstrapScript)).toContain(`cri-tools=${cri}`);
+    },
+  );
+
+  test('a dedicated load balancer gets no Kubernetes modules, runtime or packages, but non-local bind', () => {
+    const cc = cloudConfig(labDedicated(), 'lab-lb-1');
+    expect(fileIn(cc, '/etc/modules-load.d/pve-k8s.conf')).toBeUndefined();
+    expect(fileIn(cc, NODE_PATHS.containerdConfig)).toBeUndefined();
+    expect(fileIn(cc, '/etc/sysctl.d/90-pve-k8s.conf')).toContain('net.ipv4.ip_nonlocal_bind = 1');
+  });
+});
