@@ -26,7 +26,3 @@ export {
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';
 
-/** Every shell script embedded in a node's cloud-config (path → content), for shellcheck. */
-export function embeddedScripts(files: readonly { path: string; content: string }[]): { path: string; content: string }[] {
-  return files.filter((f) => f.content.startsWith('#!/bin/bash') || f.path.endsWith('.sh'));
-}

@@ -34,6 +34,7 @@ export function osSteps(model: ClusterModel, node: NodeModel): Step[] {
       'sysctl --system >/dev/null',
     ]),
     step('base-packages', 'Ubuntu packages (cloud-init installed them already; this makes sure).', [
+      'retry 5 10 apt-get update -o DPkg::Lock::Timeout=300',
       `apt_install ${words(basePackages(model, node))}`,
     ]),
     step('services', 'Guest agent, time sync and security updates.', [
