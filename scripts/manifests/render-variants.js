@@ -1,0 +1,25 @@
+// Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
+// addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero) and a
+// tenant as well, so verify covers both GitOps renderings and the optional objects.
+// Usage: node scripts/manifests/render-variants.js <out>   (after `npx tsc -p .`)
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+const yaml = require('js-yaml');
+const root = join(__dirname, '..', '..');
+const { loadSpecText, specFilesIn } = require(join(root, 'lib', 'spec'));
+const { synthManifests } = require(join(root, 'lib', 'manifests'));
+
+const out = process.argv[2];
+if (!out) throw new Error('usage: render-variants.js <outdir>');
+for (const file of specFilesIn(join(root, 'clusters'))) {
+  const doc = yaml.load(readFileSync(file, 'utf8'));
+  const { model } = loadSpecText(yaml.dump(doc), file);
+  synthManifests(model, join(out, model.name));
+  doc.addons = { ...(doc.addons ?? {}), gitops: { ...(doc.addons?.gitops ?? {}), engine: 'flux' } };
+  synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'flux', model.name));
+  // Options the reference specs leave off: S3 (etcd upload + Velero) and a tenant namespace.
+  doc.addons.backups = { ...(doc.addons.backups ?? {}), s3: { endpoint: 'https://s3.verify.invalid', bucket: `${model.name}-backups` } };
+  doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'] }];
+  synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'options', model.name));
+  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant)`);
+}
