@@ -26,8 +26,7 @@ export function kubePackagesStep(model: ClusterModel): Step {
     'fi',
     `install -m 0644 ${NODE_PATHS.kubernetesAptSource} /etc/apt/sources.list.d/kubernetes.list`,
     'retry 5 10 apt-get update -o DPkg::Lock::Timeout=300',
-    `apt-mark unhold ${HELD_PACKAGES.slice(0, 4).join(' ')} >/dev/null`,
-    `apt_install --allow-downgrades ${pins.join(' ')}`,
+    `apt_install --allow-downgrades --allow-change-held-packages ${pins.join(' ')}`,
     `apt-mark hold ${HELD_PACKAGES.slice(0, 4).join(' ')}`,
     'systemctl enable kubelet',
   ]);

@@ -20,45 +20,47 @@ chmod 0600 "$LOG_FILE"
 # Everything (ours and the tools') goes to the log file and to cloud-init's output.
 exec > >(tee -a "$LOG_FILE") 2>&1
 
+# Logs go to stderr, so "cmd >/dev/null" never hides them (both streams reach the log file).
 log() {
-  printf '%s [pve-k8s] %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"
+  printf '%s [pve-k8s] %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
 }
 
 # run_step NAME FUNCTION: runs FUNCTION once, under errexit. Success leaves done/NAME, so a
 # rerun skips it; failure writes NAME to the failure marker and stops the bootstrap.
 run_step() {
-  local name=$1 func=$2 rc
-  if [[ -f "$STATE_DIR/done/$name" ]]; then
-    log "step $name: already done"
+  local step_name=$1 step_func=$2 step_rc
+  if [[ -f "$STATE_DIR/done/$step_name" ]]; then
+    log "step $step_name: already done"
     return 0
   fi
-  log "step $name: start"
+  log "step $step_name: start"
   set +e
-  (set -e; "$func")
-  rc=$?
+  (set -e; "$step_func")
+  step_rc=$?
   set -e
-  if [[ $rc -ne 0 ]]; then
-    printf '%s\\n' "$name" >"$FAILED_MARKER"
-    log "step $name: FAILED (exit $rc). Fix the cause, then rerun $BOOTSTRAP_SCRIPT"
-    exit "$rc"
+  if [[ $step_rc -ne 0 ]]; then
+    printf '%s\\n' "$step_name" >"$FAILED_MARKER"
+    log "step $step_name: FAILED (exit $step_rc). Fix the cause, then rerun $BOOTSTRAP_SCRIPT"
+    exit "$step_rc"
   fi
-  touch "$STATE_DIR/done/$name"
-  log "step $name: done"
+  touch "$STATE_DIR/done/$step_name"
+  log "step $step_name: done"
 }
 
 # retry ATTEMPTS FIRST_DELAY COMMAND...: bounded retries, delay doubling up to 60s.
+# (Locals are prefixed: bash scoping is dynamic, so COMMAND would see plain names like n.)
 retry() {
-  local attempts=$1 delay=$2 n=1
+  local retry_max=$1 retry_delay=$2 retry_n=1
   shift 2
   until "$@"; do
-    if [[ $n -ge $attempts ]]; then
-      log "giving up after $n attempts: $*"
+    if [[ $retry_n -ge $retry_max ]]; then
+      log "giving up after $retry_n attempts: $*"
       return 1
     fi
-    log "attempt $n/$attempts failed: $*; next in $delay s"
-    sleep "$delay"
-    n=$((n + 1))
-    delay=$((delay * 2 > 60 ? 60 : delay * 2))
+    log "attempt $retry_n/$retry_max failed: $*; next in $retry_delay s"
+    sleep "$retry_delay"
+    retry_n=$((retry_n + 1))
+    retry_delay=$((retry_delay * 2 > 60 ? 60 : retry_delay * 2))
   done
 }
 

@@ -41,8 +41,8 @@ describe('bootstrap script', () => {
   test('waiting for the API is bounded with backoff', () => {
     expect(script(lab(), 'lab-worker-1')).toMatch(/retry \d+ \d+ curl .*healthz/);
     const retry = script().split('retry() {')[1]!.split('\n}')[0]!;
-    expect(retry).toContain('if [[ $n -ge $attempts ]]; then');
-    expect(retry).toContain('delay=$((delay * 2 > 60 ? 60 : delay * 2))');
+    expect(retry).toContain('if [[ $retry_n -ge $retry_max ]]; then');
+    expect(retry).toContain('retry_delay=$((retry_delay * 2 > 60 ? 60 : retry_delay * 2))');
   });
 
   test('control planes join one at a time (staggered by index)', () => {
@@ -54,7 +54,7 @@ describe('bootstrap script', () => {
     const s = script();
     const runs = s.split('\n').filter((l) => l.startsWith('run_step '));
     expect(runs).toEqual(steps().map((n) => `run_step ${n} step_${n.replace(/-/g, '_')}`));
-    expect(s).toContain('if [[ -f "$STATE_DIR/done/$name" ]]; then');
+    expect(s).toContain('if [[ -f "$STATE_DIR/done/$step_name" ]]; then');
   });
 
   test('kubeadm init and join are skipped when the node already has its kubeconfigs', () => {
@@ -67,14 +67,14 @@ describe('bootstrap script', () => {
     expect(s).toContain(`readonly LOG_FILE='${NODE_PATHS.log}'`);
     expect(s).toContain('exec > >(tee -a "$LOG_FILE") 2>&1');
     expect(s).toContain(`readonly FAILED_MARKER='${NODE_PATHS.failedMarker}'`);
-    expect(s).toContain('printf \'%s\\n\' "$name" >"$FAILED_MARKER"');
+    expect(s).toContain('printf \'%s\\n\' "$step_name" >"$FAILED_MARKER"');
     expect(s.trimEnd().endsWith('finish')).toBe(true);
   });
 
   test('steps run under errexit even though run_step checks their status', () => {
     // `if func; then` would disable errexit inside func; the subshell keeps it.
-    expect(script()).toContain('(set -e; "$func")');
-    expect(script()).not.toMatch(/if "\$func"/);
+    expect(script()).toContain('(set -e; "$step_func")');
+    expect(script()).not.toMatch(/if "\$step_func"/);
   });
 
   test('Kubernetes packages come from pkgs.k8s.io for the minor, pinned to the exact patch and held', () => {
