@@ -52,6 +52,9 @@ export function specRules(spec: ClusterSpec): RuleResult {
   if (spec.addons.storage.provider === 'nfs' && !spec.addons.storage.nfs) {
     err(['addons', 'storage', 'nfs'], 'provider "nfs" needs nfs.server and nfs.share', undefined);
   }
+  if (spec.addons.ingress.controller === 'gateway-api') {
+    err(['addons', 'ingress', 'controller'], 'gateway-api is not implemented yet (no Gateway controller is pinned); use "nginx"', 'gateway-api');
+  }
   if (spec.workers.reduce((n, w) => n + w.count, 0) === 0) {
     warnings.push({ path: ['workers'], message: 'no workers: workloads will run on the control planes (taint removed)', received: spec.workers });
   }

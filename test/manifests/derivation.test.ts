@@ -23,6 +23,7 @@ describe('GIVEN the spec\'s domain', () => {
       d.domain = 'k8s.corp.example';
       d.addons.certManager.acmeEmail = 'platform@k8s.corp.example';
       d.addons.gitops.repoUrl = 'https://git.k8s.corp.example/platform.git';
+      d.addons.backups.s3.endpoint = 'https://s3.k8s.corp.example';
     }));
     const certs = r.objects.filter((o) => o.obj.kind === 'Certificate' && o.obj.spec.dnsNames).flatMap((o) => o.obj.spec.dnsNames);
     expect(certs.sort()).toEqual(['argocd.k8s.corp.example', 'grafana.k8s.corp.example', 'harbor.k8s.corp.example']);
