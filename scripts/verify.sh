@@ -18,7 +18,7 @@ run_check() {
 
 run_check tools bash scripts/tools.sh
 run_check synth npm run --silent synth
-run_check dist-up-to-date git diff --exit-code --stat -- dist/
+run_check dist-up-to-date bash scripts/check-clean.sh dist/
 run_check bindings-reproducible bash scripts/verify-bindings.sh
 run_check terraform-validate env VERIFY_TF_PLAN=1 bash scripts/verify-tf.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
