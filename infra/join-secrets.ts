@@ -7,7 +7,7 @@
  * wrapped in sensitive() so Terraform redacts it in plans and outputs.
  */
 import { Construct } from 'constructs';
-import { DataResource, TerraformLocal } from 'cdktf';
+import { TerraformLocal, TerraformResource } from 'cdktf';
 
 /** Terraform addresses are a contract: renaming them regenerates the secrets (and breaks joins). */
 export const SECRETS_RESOURCE = 'join_secrets';
@@ -23,16 +23,32 @@ export interface JoinSecretsExpressions {
   readonly keepalivedPassword: string;
 }
 
+/**
+ * `terraform_data` with a fixed input map. cdktf's own DataResource would do, but it runs
+ * `terraform version` at every synth (a Terraform >= 1.4 check), which makes synth and the tests
+ * depend on a terraform binary. Terraform 1.4+ is required at deploy time anyway (we pin 1.8.5).
+ */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly input: Readonly<Record<string, string>>, ignoreInputChanges: boolean) {
+    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: ignoreInputChanges ? { ignoreChanges: ['input'] } : undefined });
+  }
+
+  protected synthesizeAttributes(): Record<string, unknown> {
+    return { input: { ...this.input } };
+  }
+
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return { input: { value: { ...this.input }, isBlock: false, type: 'map', storageClassType: 'stringMap' } };
+  }
+}
+
 export class JoinSecrets extends Construct {
   /** Terraform expressions (`${local.x}`) usable inside any string attribute. */
   readonly expressions: JoinSecretsExpressions;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const seeds = new DataResource(this, 'seeds', {
-      input: { a: '${uuid()}', b: '${uuid()}', c: '${uuid()}', d: '${uuid()}', e: '${uuid()}', f: '${uuid()}' },
-      lifecycle: { ignoreChanges: ['input'] },
-    });
+    const seeds = new TerraformData(this, 'seeds', { a: '${uuid()}', b: '${uuid()}', c: '${uuid()}', d: '${uuid()}', e: '${uuid()}', f: '${uuid()}' }, true);
     seeds.overrideLogicalId(SECRETS_RESOURCE);
     const hex = (key: string) => `replace(terraform_data.${SECRETS_RESOURCE}.output.${key}, "-", "")`;
     const local = (name: string, expression: string): string => {
