@@ -11,81 +11,30 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CACHE="${ROOT}/.cache/tools"
-BIN="${CACHE}/bin"
-STAMPS="${CACHE}/stamps"
+# shellcheck source=scripts/lib/go-tools.sh
+source "${ROOT}/scripts/lib/go-tools.sh"
 MIRROR="${CACHE}/providers"
-START=$(date +%s)
 
-log()  { printf '[tools] %s\n' "$*" >&2; }
-die()  { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
-elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
-
-command -v go   >/dev/null 2>&1 || die "go not found in PATH (need Go >= 1.24)"
-command -v node >/dev/null 2>&1 || die "node not found in PATH"
-
-ver() { node -p "require(process.argv[1])[process.argv[2]] || ''" "${ROOT}/tools/versions.json" "$1"; }
 TF_VERSION="$(ver terraform)"
 PROXMOX_VERSION="$(ver proxmoxProvider)"
 KUBECONFORM_VERSION="$(ver kubeconform)"
 [[ -n "$TF_VERSION" && -n "$PROXMOX_VERSION" && -n "$KUBECONFORM_VERSION" ]] \
   || die "tools/versions.json is missing a version"
 
-# Reproducible, offline-friendly Go settings. GOTOOLCHAIN=local: never
-# download another Go toolchain; GOFLAGS=-mod=readonly: go.mod/go.sum are
-# committed and complete, a build must never rewrite them (fails loudly if they
-# are stale); -trimpath strips local paths so the binaries are bit-for-bit
-# reproducible across checkouts.
-export GOTOOLCHAIN=local
-export GOFLAGS="-mod=readonly -trimpath -buildvcs=false"
-export CGO_ENABLED=0
-GOOS="$(go env GOOS)"; GOARCH="$(go env GOARCH)"
-GO_VERSION="$(go env GOVERSION)"
+check_pin terraform github.com/hashicorp/terraform "$TF_VERSION"
+check_pin proxmox-provider github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION"
+check_pin kubeconform github.com/yannh/kubeconform "$KUBECONFORM_VERSION"
 
-mkdir -p "$BIN" "$STAMPS"
-
-# build <name> <module-dir> <module-path> <package> <version> <out-binary> <ldflags>
-build() {
-  local name=$1 dir=$2 modpath=$3 pkg=$4 version=$5 out=$6 ldflags=$7
-  local moddir="${ROOT}/tools/${dir}"
-  [[ -f "${moddir}/go.mod" && -f "${moddir}/go.sum" ]] || die "${moddir}/go.mod or go.sum missing"
-  # go.mod must pin exactly the version from versions.json
-  local pinned
-  pinned="$(cd "$moddir" && go list -m -f '{{.Version}}' "$modpath")" \
-    || die "cannot read ${modpath} version from tools/${dir}/go.mod"
-  [[ "$pinned" == "v${version}" ]] \
-    || die "tools/${dir}/go.mod pins ${modpath} ${pinned} but tools/versions.json says v${version}"
-  # stamp keyed by tool version + go.mod/go.sum content + build flags + Go version + platform
-  local key stamp
-  key="$( { cat "${moddir}/go.mod" "${moddir}/go.sum"; echo "$GOFLAGS $CGO_ENABLED $ldflags"; } | sha256sum | cut -c1-16)"
-  stamp="${STAMPS}/${name}-v${version}-${GO_VERSION}-${GOOS}_${GOARCH}-${key}"
-  if [[ -z "${TOOLS_FORCE:-}" && -f "$stamp" && -x "$out" ]]; then
-    log "${name} v${version} up to date ($(basename "$out"))"
-    return 0
-  fi
-  log "building ${name} v${version} with ${GO_VERSION} ..."
-  local t0; t0=$(date +%s)
-  rm -f "${STAMPS}/${name}-"*
-  local tmp="${out}.tmp.$$"
-  if ! (cd "$moddir" && go build -ldflags "$ldflags" -o "$tmp" "$pkg"); then
-    rm -f "$tmp"
-    die "building ${name} v${version} FAILED after $(elapsed "$t0") (module tools/${dir})"
-  fi
-  mv -f "$tmp" "$out"
-  touch "$stamp"
-  log "built ${name} v${version} in $(elapsed "$t0") -> ${out#"${ROOT}"/}"
-}
-
-build terraform terraform github.com/hashicorp/terraform github.com/hashicorp/terraform \
+go_build terraform terraform github.com/hashicorp/terraform \
   "$TF_VERSION" "${BIN}/terraform" "-s -w -X github.com/hashicorp/terraform/version.dev=no"
 
 PROVIDER_DIR="${MIRROR}/registry.terraform.io/bpg/proxmox/${PROXMOX_VERSION}/${GOOS}_${GOARCH}"
 mkdir -p "$PROVIDER_DIR"
-build proxmox-provider proxmox-provider github.com/bpg/terraform-provider-proxmox \
+go_build proxmox-provider proxmox-provider \
   github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION" \
   "${PROVIDER_DIR}/terraform-provider-proxmox_v${PROXMOX_VERSION}" "-s -w -X main.version=${PROXMOX_VERSION}"
 
-build kubeconform kubeconform github.com/yannh/kubeconform \
+go_build kubeconform kubeconform \
   github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" \
   "${BIN}/kubeconform" "-s -w -X main.version=v${KUBECONFORM_VERSION}"
 
