@@ -47,6 +47,16 @@ describe('npm run synth', () => {
     for (const [path, content] of a) expect(b.get(path)).toBe(content);
   });
 
+  test('output does not depend on how the spec path is written', () => {
+    const { io } = capture();
+    expect(runSynth(['--spec', 'clusters/lab.yaml', '--out', join(tmp, 'rel')], io)).toBe(0);
+    expect(runSynth(['--spec', join(process.cwd(), 'clusters', '.', 'lab.yaml'), '--out', join(tmp, 'abs')], io)).toBe(0);
+    const rel = tree(join(tmp, 'rel'));
+    const abs = tree(join(tmp, 'abs'));
+    expect([...abs.keys()]).toEqual([...rel.keys()]);
+    for (const [path, content] of rel) expect(abs.get(path)).toBe(content);
+  });
+
   test('on a spec error it exits non-zero, prints the error on stderr and writes nothing', () => {
     const bad = join(tmp, 'bad.yaml');
     writeFileSync(bad, readFileSync('clusters/lab.yaml', 'utf8').replace('vip: 10.20.0.10', 'vip: 10.20.0.205'));
