@@ -2,8 +2,8 @@
  * Node bootstrap: pure renderers from the cluster model to each node's #cloud-config
  * (control planes, workers, dedicated load balancers) and the files inside it.
  */
-export { type BootstrapSecrets, PLACEHOLDER_SECRETS } from './secrets';
-export { renderNodeCloudConfig, nodeFiles, cloudConfigDocument, type NodeFile } from './cloud-config';
+export { type BootstrapSecrets, PLACEHOLDER_SECRETS, SECRET_MARKERS, fillSecrets } from './secrets';
+export { renderNodeCloudConfig, renderNodeTemplate, nodeFiles, cloudConfigDocument, type NodeFile } from './cloud-config';
 export { renderReviewCopies, type ReviewCopy } from './review';
 export {
   renderKubeadmConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,

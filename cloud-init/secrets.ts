@@ -35,3 +35,26 @@ export function yamlSecret(value: string): string {
   if (/["\\\n]/.test(value)) throw new Error('secret values must not contain ", \\ or newlines');
   return `"${value}"`;
 }
+
+/**
+ * Stand-ins the renderers see instead of real secrets (no `$`, `%`, braces, quotes or YAML
+ * specials, so escaping for Terraform or YAML leaves them intact); fillSecrets swaps them.
+ */
+export const SECRET_MARKERS: BootstrapSecrets = {
+  bootstrapToken: '@@PVE_K8S_SECRET_bootstrapToken@@',
+  certificateKey: '@@PVE_K8S_SECRET_certificateKey@@',
+  encryptionKey: '@@PVE_K8S_SECRET_encryptionKey@@',
+  keepalivedPassword: '@@PVE_K8S_SECRET_keepalivedPassword@@',
+};
+
+/** Replaces every SECRET_MARKERS entry in `text` with the matching value of `secrets`. */
+export function fillSecrets(text: string, secrets: BootstrapSecrets): string {
+  let out = text;
+  for (const key of Object.keys(SECRET_MARKERS) as (keyof BootstrapSecrets)[]) {
+    yamlSecret(secrets[key]); // the same rule as for direct rendering: no quotes, backslashes or newlines
+    out = out.split(SECRET_MARKERS[key]).join(secrets[key]);
+  }
+  const leftover = /@@PVE_K8S_SECRET_\w+@@/.exec(out);
+  if (leftover) throw new Error(`secret marker ${leftover[0]} has no value`);
+  return out;
+}

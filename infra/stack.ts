@@ -10,20 +10,18 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProxmoxProvider } from '../imports/providers/proxmox/provider';
 import { VirtualEnvironmentHaresource } from '../imports/providers/proxmox/virtual-environment-haresource';
-import { renderNodeCloudConfig, type BootstrapSecrets } from '../cloud-init';
+import { renderNodeTemplate } from '../cloud-init';
 import type { ClusterModel } from '../spec';
 import { configureBackend } from './backend';
 import { CloudImage } from './cloud-image';
 import { NodeFirewall } from './firewall';
 import { JoinSecrets } from './join-secrets';
 import { NodeVm } from './node-vm';
-import { interpolateSecrets, secretMarker } from './terraform-text';
+import { interpolateSecrets } from './terraform-text';
 
 export interface ClusterStackProps {
   readonly model: ClusterModel;
 }
-
-const SECRET_NAMES = ['bootstrapToken', 'certificateKey', 'encryptionKey', 'keepalivedPassword'] as const satisfies readonly (keyof BootstrapSecrets)[];
 
 export class ClusterStack extends TerraformStack {
   readonly nodes: readonly NodeVm[];
@@ -36,10 +34,9 @@ export class ClusterStack extends TerraformStack {
     new ProxmoxProvider(this, 'proxmox', { endpoint: model.spec.proxmox.endpoint, insecure: model.spec.proxmox.insecure });
     const secrets = new JoinSecrets(this, 'secrets');
     const image = new CloudImage(this, 'image', { model });
-    const markers = Object.fromEntries(SECRET_NAMES.map((n) => [n, secretMarker(n)])) as unknown as BootstrapSecrets;
 
     this.nodes = model.nodes.map((node) => {
-      const userData = interpolateSecrets(renderNodeCloudConfig(model, node, markers), secrets.expressions as unknown as Record<string, string>);
+      const userData = interpolateSecrets(renderNodeTemplate(model, node), secrets.expressions);
       const vm = new NodeVm(this, node.name, { model, node, imageFileId: image.fileIdFor(node.host.name), userData });
       if (model.spec.proxmox.firewall.enabled) new NodeFirewall(vm, 'firewall', { model, node, vm });
       if (model.spec.proxmox.ha) {
