@@ -1,0 +1,27 @@
+import { fillSecrets, PLACEHOLDER_SECRETS, renderNodeCloudConfig, renderNodeTemplate, SECRET_MARKERS } from '../../cloud-init';
+import { loadSpecFile } from '../../spec';
+
+describe('GIVEN a node template with secret markers', () => {
+  const model = loadSpecFile('clusters/lab.yaml').model;
+  const node = model.controlPlanes[0]!;
+
+  it('WHEN rendered twice THEN the same template object is reused (rendered once per node)', () => {
+    expect(renderNodeTemplate(model, node)).toBe(renderNodeTemplate(model, node));
+  });
+
+  it('WHEN filled THEN every marker is replaced and nothing else changes', () => {
+    const template = renderNodeTemplate(model, node);
+    for (const marker of Object.values(SECRET_MARKERS)) expect(template).toContain(marker);
+    const filled = renderNodeCloudConfig(model, node, PLACEHOLDER_SECRETS);
+    expect(filled).not.toContain('@@PVE_K8S_SECRET_');
+    expect(filled.split('\n').length).toBe(template.split('\n').length);
+  });
+
+  it('WHEN a value holds a quote, backslash or newline THEN filling fails', () => {
+    expect(() => fillSecrets('x', { ...PLACEHOLDER_SECRETS, bootstrapToken: 'a"b' })).toThrow('must not contain');
+  });
+
+  it('WHEN text holds an unknown marker THEN filling fails', () => {
+    expect(() => fillSecrets('@@PVE_K8S_SECRET_other@@', PLACEHOLDER_SECRETS)).toThrow('secret marker @@PVE_K8S_SECRET_other@@ has no value');
+  });
+});
