@@ -23,6 +23,22 @@ export function extraArgs(model: ClusterModel, args: Args): unknown {
   return isV1beta4(model) ? Object.entries(args).map(([name, value]) => ({ name, value })) : { ...args };
 }
 
+/**
+ * TLS cipher suites for kube-apiserver and the kubelet (CIS 1.2.29 / 4.2.12): ECDHE with AEAD
+ * only, the intersection of both benchmark lists. TLS 1.3 suites are not configurable (always on).
+ */
+export const TLS_CIPHER_SUITES = [
+  'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+  'TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384',
+  'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305',
+  'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305',
+] as const;
+
+/** Per-pod PID limit on every kubelet (CIS 4.2.13): stops a fork bomb from exhausting the node. */
+export const POD_PIDS_LIMIT = 4096;
+
 /** Discovery/join timeout. */
 const DISCOVERY_TIMEOUT = '10m0s';
 
@@ -65,6 +81,13 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       'audit-log-maxsize': '100',
       'encryption-provider-config': p.encryptionConfig,
       profiling: 'false',
+      // CIS 1.2.3 DenyServiceExternalIPs; kubeadm's default is NodeRestriction alone (CIS 1.2.14);
+      // NamespaceLifecycle and ServiceAccount are on by default, listed so scanners see them.
+      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs',
+      'service-account-lookup': 'true',
+      // CIS 1.2.29 and 1.2.30: strong ciphers only; projected tokens keep their real expiry.
+      'tls-cipher-suites': TLS_CIPHER_SUITES.join(','),
+      'service-account-extend-token-expiration': 'false',
     }),
     extraVolumes: [
       { name: 'audit-policy', hostPath: p.auditPolicyDir, mountPath: p.auditPolicyDir, readOnly: true, pathType: 'DirectoryOrCreate' },
@@ -85,7 +108,8 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       serviceSubnet: model.network.serviceCidr,
     },
     apiServer,
-    controllerManager: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false' }) },
+    // CIS 1.3.1: garbage-collect terminated pods well before the default 12500.
+    controllerManager: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false', 'terminated-pod-gc-threshold': '1000' }) },
     scheduler: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false' }) },
     etcd: {
       local: {
@@ -108,6 +132,11 @@ export function kubeletConfiguration(): Doc {
     authorization: { mode: 'Webhook' },
     containerLogMaxSize: '10Mi',
     containerLogMaxFiles: 5,
+    // CIS 4.2.5 (the kubelet's default, explicit), 4.2.12, 4.2.13, 4.2.14.
+    streamingConnectionIdleTimeout: '4h0m0s',
+    tlsCipherSuites: [...TLS_CIPHER_SUITES],
+    podPidsLimit: POD_PIDS_LIMIT,
+    seccompDefault: true,
   };
 }
 

@@ -25,6 +25,8 @@ run_check terraform-validate env VERIFY_TF_PLAN=1 bash scripts/verify-tf.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
 run_check manifests bash scripts/verify-manifests.sh
 run_check apiserver-dry-run bash scripts/verify-apiserver.sh
+run_check policy bash scripts/verify-policy.sh
+run_check cis bash scripts/verify-cis.sh
 
 printf '\n[verify] summary\n%-24s %-6s %s\n' check result time
 failed=0

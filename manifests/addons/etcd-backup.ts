@@ -100,6 +100,8 @@ export class EtcdBackupChart extends AddonChart {
         schedule: backups.etcdSchedule,
         timeZone: 'Etc/UTC',
         concurrencyPolicy: 'Forbid',
+        // A run missed by more than 10 minutes (control plane down) is skipped, not started late.
+        startingDeadlineSeconds: 600,
         successfulJobsHistoryLimit: 3,
         failedJobsHistoryLimit: 3,
         jobTemplate: {
@@ -113,6 +115,8 @@ export class EtcdBackupChart extends AddonChart {
                 hostNetwork: true,
                 dnsPolicy: 'ClusterFirstWithHostNet',
                 automountServiceAccountToken: false,
+                // Pod-level default for every container (each also sets its own securityContext).
+                securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
                 nodeSelector: { 'kubernetes.io/hostname': node.name },
                 tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
                 initContainers,
