@@ -59,13 +59,15 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     ...cps.map((n) => `${ssh(n)} 'sudo mkdir -p /root/manifests-stopped && sudo mv /etc/kubernetes/manifests/kube-apiserver.yaml /etc/kubernetes/manifests/etcd.yaml /root/manifests-stopped/'`),
     '```',
     '',
-    `3. Restore the data directory on every control plane (etcdutl from the cluster's etcd image \`${etcdImage}\`):`,
+    `3. Restore the data directory on every control plane (etcdutl from the cluster's etcd image \`${etcdImage}\`;`,
+    '   safe to rerun: a leftover `/var/lib/etcd-restore` from a failed attempt is removed first, and the old data',
+    '   directory is kept as `/var/lib/etcd.before-restore-<time>`):',
     '',
     '```sh',
     ...cps.map((n) =>
-      `${ssh(n)} 'sudo ctr -n k8s.io run --rm --net-host --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw --mount type=bind,src=/tmp,dst=/tmp,options=rbind:ro ${etcdImage} etcd-restore ` +
+      `${ssh(n)} 'sudo rm -rf /var/lib/etcd-restore && sudo ctr -n k8s.io run --rm --net-host --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw --mount type=bind,src=/tmp,dst=/tmp,options=rbind:ro ${etcdImage} etcd-restore ` +
       `etcdutl snapshot restore /tmp/snapshot.db --name ${n.name} --initial-cluster ${initialCluster} --initial-cluster-token ${model.name}-etcd-restore --initial-advertise-peer-urls https://${n.ip}:2380 --data-dir /var/lib/etcd-restore ` +
-      `&& sudo mv /var/lib/etcd /var/lib/etcd.before-restore && sudo mv /var/lib/etcd-restore /var/lib/etcd'`),
+      `&& sudo mv /var/lib/etcd /var/lib/etcd.before-restore-$(date -u +%Y%m%dT%H%M%SZ) && sudo mv /var/lib/etcd-restore /var/lib/etcd'`),
     '```',
     '',
     '4. Start etcd and the API servers again, then check:',
