@@ -21,7 +21,7 @@ run_check k8s-tools bash scripts/k8s-tools.sh
 run_check synth npm run --silent synth
 run_check dist-up-to-date bash scripts/check-clean.sh dist/
 run_check bindings-reproducible bash scripts/verify-bindings.sh
-run_check terraform-validate env VERIFY_TF_PLAN=1 bash scripts/verify-tf.sh
+run_check terraform bash scripts/verify-terraform.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
 run_check manifests bash scripts/verify-manifests.sh
 run_check apiserver-dry-run bash scripts/verify-apiserver.sh
