@@ -5,7 +5,7 @@ import type { ClusterModel, NodeModel } from '../spec';
 import { fillSecrets, SECRET_MARKERS } from './secrets';
 import { renderCiliumValues, renderGitopsRoot } from './addons';
 import { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
-import { renderContainerdConfig, renderCrictlConfig } from './containerd';
+import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
 import {
@@ -44,6 +44,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
       { path: p.kubernetesAptSource, content: renderKubernetesAptSource(model) },
       { path: p.containerdConfig, content: renderContainerdConfig(model), defer: true },
       { path: p.crictlConfig, content: renderCrictlConfig() },
+      ...renderRegistryMirrors(model).map((m) => ({ path: `/etc/containerd/certs.d/${m.registry}/hosts.toml`, content: m.content })),
       { path: p.kubeadmConfig, content: renderKubeadmConfig(model, node, secrets), permissions: '0600' },
     );
   }

@@ -34,3 +34,27 @@ export function renderContainerdConfig(model: ClusterModel): string {
 export function renderCrictlConfig(): string {
   return [`runtime-endpoint: ${CRI_SOCKET}`, `image-endpoint: ${CRI_SOCKET}`, 'timeout: 10', 'debug: false', ''].join('\n');
 }
+
+/** Upstream of a registry host in containerd's hosts.toml (docker.io's API lives elsewhere). */
+function upstream(registry: string): string {
+  return registry === 'docker.io' ? 'https://registry-1.docker.io' : `https://${registry}`;
+}
+
+/**
+ * /etc/containerd/certs.d/<registry>/hosts.toml for each spec mirror: pull and resolve through
+ * the mirror, fall back to the registry itself (containerd tries hosts in order).
+ */
+export function renderRegistryMirrors(model: ClusterModel): { registry: string; content: string }[] {
+  return model.spec.containerd.registryMirrors.map((mirror) => ({
+    registry: mirror.registry,
+    content: [
+      '# Managed by pve-k8s cloud-init: pulls try the mirror first, then the registry itself.',
+      `server = "${upstream(mirror.registry)}"`,
+      '',
+      `[host."${mirror.endpoint}"]`,
+      '  capabilities = ["pull", "resolve"]',
+      ...(mirror.overridePath ? ['  override_path = true'] : []),
+      '',
+    ].join('\n'),
+  }));
+}

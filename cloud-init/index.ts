@@ -9,7 +9,7 @@ export {
   renderKubeadmConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
 export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
-export { renderContainerdConfig, renderCrictlConfig } from './containerd';
+export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
   renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,
   keepalivedPriority, KEEPALIVED_CHECK_WEIGHT,

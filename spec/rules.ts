@@ -55,6 +55,8 @@ export function specRules(spec: ClusterSpec): RuleResult {
   if (spec.addons.ingress.controller === 'gateway-api') {
     err(['addons', 'ingress', 'controller'], 'gateway-api is not implemented yet (no Gateway controller is pinned); use "nginx"', 'gateway-api');
   }
+  const mirrored = spec.containerd.registryMirrors.map((m) => m.registry);
+  duplicates(mirrored).forEach(({ value, index }) => err(['containerd', 'registryMirrors', index, 'registry'], 'registry listed twice', value));
   if (spec.workers.reduce((n, w) => n + w.count, 0) === 0) {
     warnings.push({ path: ['workers'], message: 'no workers: workloads will run on the control planes (taint removed)', received: spec.workers });
   }

@@ -242,6 +242,20 @@ export const AddonsSchema = z
   .prefault({})
   .describe('Platform add-ons.');
 
+export const RegistryMirrorSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:\d+)?$/, { message: 'must be a registry host like docker.io or ghcr.io' })
+      .describe('Registry whose pulls go through the mirror, e.g. docker.io.'),
+    endpoint: z.url({ protocol: /^https?$/ }).describe('Mirror URL, e.g. a Harbor proxy-cache project https://harbor.example.com/v2/dockerhub.'),
+    overridePath: z
+      .boolean()
+      .default(false)
+      .describe('The endpoint already holds the /v2/<project> path (Harbor proxy cache). @default false'),
+  })
+  .describe('Pull through a mirror first; the upstream registry stays the fallback.');
+
 export const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
@@ -272,6 +286,12 @@ export const ClusterSpecSchema = z
     controlPlane: ControlPlaneSchema,
     workers: z.array(WorkerPoolSchema).default([]).describe('Worker pools. @default []'),
     loadBalancer: LoadBalancerSchema,
+    containerd: z
+      .strictObject({
+        registryMirrors: z.array(RegistryMirrorSchema).default([]).describe('Registry mirrors for every node. @default []'),
+      })
+      .prefault({})
+      .describe('Container runtime settings.'),
     ssh: z
       .strictObject({
         authorizedKeys: z
