@@ -100,6 +100,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+# The operator's shell and the emulated nodes get a private /tmp, which hides anything of ours that
+# lives under /tmp (CI clones there): run the helpers, stubs and etcd binaries from copies in $W.
+cp -a "$HELPERS" "$W/helpers" && HELPERS="$W/helpers"
+mkdir -p "$W/bin" && cp -a "$TOOLS_BIN"/{etcd,etcdctl,etcdutl} "$W/bin/" && TOOLS_BIN="$W/bin"
 
 ip netns add "$BRNS" || die "cannot create a network namespace (ip netns add): $(ip netns add "$BRNS-probe" 2>&1)"
 NSES+=("$BRNS")
@@ -261,7 +265,7 @@ mkdir -p "$W/operator/tmp"
 export ER_NODES="$W/nodes.txt" ER_HELPERS="$HELPERS" ER_TOOLS_BIN="$TOOLS_BIN" ER_ETCD_IMAGE="$ETCD_IMAGE"
 operator() { # operator FILE: run a block as the operator's shell (private /tmp, ssh/scp stubs), bounded
   timeout 300 unshare --mount --propagation private bash -c \
-    'mount --bind "$1" /tmp && PATH="$2:$PATH" exec bash -euo pipefail "$3"' operator "$W/operator/tmp" "$HELPERS/shims/operator" "$1"
+    'mount --bind "$1" /tmp && PATH="$2:$PATH" && [[ $(command -v ssh) == "$2/ssh" ]] && exec bash -euo pipefail "$3"' operator "$W/operator/tmp" "$HELPERS/shims/operator" "$1"
 }
 
 # Step 1: the operator reads the newest snapshot from the first line's output and fills in <timestamp>.
