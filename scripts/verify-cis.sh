@@ -26,9 +26,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 SKIPS="$ROOT/verify-skips.yaml"
 TABLE="$ROOT/scripts/cis/cis-1.11.yaml"
-T0=$(date +%s)
-log() { printf '[verify-cis] %s (%ss)\n' "$*" "$(( $(date +%s) - T0 ))" >&2; }
-die() { printf '[verify-cis] ERROR: %s\n' "$*" >&2; echo "verify-cis: FAILED"; exit 1; }
+CHECK_NAME=verify-cis
+# shellcheck source=scripts/lib/check-report.sh
+source "$ROOT/scripts/lib/check-report.sh"
 
 [[ $(id -u) -eq 0 ]] || die "needs root (kubeadm --rootfs chroots; unshare --uts sets the node's hostname)"
 command -v unshare >/dev/null || die "unshare (util-linux) not found"
@@ -103,8 +103,6 @@ checkov_static() { # ROOTFS NAME
   "$PY" scripts/policy/evaluate.py checkov static-pods "$SKIPS" "$WORK/$2.checkov.json"
 }
 
-FAILED=0
-report() { printf '%-4s %-34s %s\n' "$1" "$2" "$3"; [[ $1 == PASS ]] || FAILED=$((FAILED + 1)); }
 declare -a ROOTS=()
 for t in "${TARGETS[@]}"; do
   IFS=$'\t' read -r cluster node version files <<<"$t"
@@ -165,8 +163,4 @@ else
   report PASS "cis rejects a stale skip" "$(grep '^STALE' <<<"$out" | head -1 | cut -c1-110)"
 fi
 
-if [[ $FAILED -gt 0 ]]; then
-  echo "verify-cis: FAILED ($FAILED check(s), $(( $(date +%s) - T0 ))s)"
-  exit 1
-fi
-echo "verify-cis: all checks passed ($(( $(date +%s) - T0 ))s)"
+finish

@@ -20,9 +20,9 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
 SKIPS="$ROOT/verify-skips.yaml"
-T0=$(date +%s)
-log() { printf '[verify-policy] %s (%ss)\n' "$*" "$(( $(date +%s) - T0 ))" >&2; }
-die() { printf '[verify-policy] ERROR: %s\n' "$*" >&2; echo "verify-policy: FAILED"; exit 1; }
+CHECK_NAME=verify-policy
+# shellcheck source=scripts/lib/check-report.sh
+source "$ROOT/scripts/lib/check-report.sh"
 
 bash scripts/policy/install.sh all || die "installing the scanners failed"
 PY="$ROOT/.cache/venv/bin/python"
@@ -45,8 +45,6 @@ shopt -u nullglob
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/verify-policy.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
-FAILED=0
-report() { printf '%-4s %-30s %s\n' "$1" "$2" "$3"; [[ $1 == PASS ]] || FAILED=$((FAILED + 1)); }
 
 # checkov_run NAME FRAMEWORKS TARGET-ARGS...: JSON results in $WORK/NAME.json (fails only if checkov
 # produced no parsable report; findings are judged by evaluate.py).
@@ -140,8 +138,4 @@ else
   report PASS "checkov rejects VM password" "$(grep -E '^FAIL ' <<<"$out" | head -1 | cut -c1-100)"
 fi
 
-if [[ $FAILED -gt 0 ]]; then
-  echo "verify-policy: FAILED ($FAILED check(s), $(( $(date +%s) - T0 ))s)"
-  exit 1
-fi
-echo "verify-policy: all checks passed ($(( $(date +%s) - T0 ))s)"
+finish
