@@ -1,10 +1,20 @@
 /** Writes charts as manifests/<folder>/<Kind>.<namespace>.<name>.yaml (one object per file). */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Chart, Yaml } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import type { Chart } from 'cdk8s';
 import { chartFolder } from './build';
 
 /** Relative path -> file content, sorted by path; the whole manifests/ tree. */
+/**
+ * One object as YAML. js-yaml rather than cdk8s' Yaml.stringify: the same documents (double
+ * quotes, block literals, no line folding) at a quarter of the cost, which is most of synth's
+ * time spent on manifests.
+ */
+export function toYaml(obj: unknown): string {
+  return yaml.dump(obj, { lineWidth: -1, noRefs: true, quotingType: '"' });
+}
+
 export function renderFiles(charts: readonly Chart[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const chart of charts) {
@@ -13,7 +23,7 @@ export function renderFiles(charts: readonly Chart[]): Map<string, string> {
       const ns = obj.metadata?.namespace ? `${obj.metadata.namespace}.` : '';
       const file = `${folder}/${`${obj.kind}.${ns}${obj.metadata.name}`.replace(/[^0-9a-zA-Z-_.]/g, '')}.yaml`;
       if (files.has(file)) throw new Error(`two objects would be written to the same file, received: ${JSON.stringify(file)}`);
-      files.set(file, Yaml.stringify(obj));
+      files.set(file, toYaml(obj));
     }
   }
   return new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
