@@ -38,8 +38,8 @@ for (const f of ['lib/bundle/synth.js', 'lib/bundle/cdktf-app.js', 'lib/bin/synt
   }
 }
 
-// Terraform: cdktf's terraform_data validation runs `terraform version` during every synth.
-// Prefer the project-built one (scripts/tools-env.sh), never phone home.
+// Terraform: cdktf-cli (case c) looks for a terraform binary. Prefer the project-built one
+// (scripts/tools-env.sh), never phone home.
 const env = { ...process.env, CHECKPOINT_DISABLE: '1' };
 const toolsBin = join(root, '.cache', 'tools', 'bin');
 if (!existsSync(join(toolsBin, 'terraform')) && spawnSync('sh', ['-c', 'command -v terraform'], { env }).status !== 0) {
