@@ -36,7 +36,6 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
     return 0;
   }
   const files = args.specs.length > 0 ? args.specs : specFilesIn('clusters');
-  if (files.length === 0) throw new UsageError('no spec files: clusters/ has no *.yaml and no --spec was given');
   const specs = loadSpecSet(files);
   for (const { model, warnings } of specs) {
     for (const w of warnings) io.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);

@@ -6,7 +6,8 @@ import { SpecSetError, loadSpecSet, specFilesIn } from '../spec';
 import { buildInfraApp } from './app';
 
 try {
-  const specs = loadSpecSet(specFilesIn(process.env.PVE_K8S_CLUSTERS_DIR ?? 'clusters'));
+  const fromEnv = process.env.PVE_K8S_CLUSTERS_DIR;
+  const specs = loadSpecSet(specFilesIn(fromEnv ?? 'clusters', fromEnv === undefined ? undefined : 'PVE_K8S_CLUSTERS_DIR'));
   buildInfraApp(specs.map((s) => s.model)).synth();
 } catch (e) {
   process.stderr.write(`${e instanceof SpecSetError ? e.message : (e as Error).stack}\n`);

@@ -39,12 +39,22 @@ export function setRules(specs: readonly LoadedSpec[]): SpecError[] {
   return [...issuesByFile].map(([file, issues]) => new SpecError(file, issues));
 }
 
-/** Every *.yaml in a folder, sorted so output order never depends on the file system. */
-export function specFilesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
-    .sort()
-    .map((f) => join(dir, f));
+/**
+ * Every *.yaml in a folder, sorted so output order never depends on the file system. A missing
+ * folder or one without specs is a SpecSetError; `source` says where the folder name came from
+ * (e.g. "PVE_K8S_CLUSTERS_DIR") for the message.
+ */
+export function specFilesIn(dir: string, source?: string): string[] {
+  const fail = (message: string) => new SpecSetError([new SpecError(dir, [{ path: [], message: `${message}${source ? ` (folder from ${source})` : ''}` }])]);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw fail(`cannot read the spec folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const specs = names.filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  if (specs.length === 0) throw fail('no cluster specs (*.yaml) in this folder');
+  return specs.map((f) => join(dir, f));
 }
 
 /** Loads and checks a set of specs; throws SpecSetError with every file's problems. */

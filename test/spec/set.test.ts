@@ -41,3 +41,19 @@ describe('rules across several specs', () => {
     expect(text).toContain('controlPlane.ipStart: node lab2-cp-1 has IP 10.20.0.13, already node lab-cp-3 in clusters/lab.yaml');
   });
 });
+
+describe('finding the specs of a folder', () => {
+  const { specFilesIn } = jest.requireActual('../../spec') as typeof import('../../spec');
+
+  test('lists *.yaml sorted, so output order never depends on the file system', () => {
+    expect(specFilesIn('clusters')).toEqual(['clusters/dev.yaml', 'clusters/lab.yaml']);
+  });
+
+  test('fails with the folder, the cause and where its name came from when it does not exist', () => {
+    expect(() => specFilesIn('no-such-folder', 'PVE_K8S_CLUSTERS_DIR')).toThrow('no-such-folder: (root): cannot read the spec folder: ENOENT (folder from PVE_K8S_CLUSTERS_DIR)');
+  });
+
+  test('fails when the folder holds no spec', () => {
+    expect(() => specFilesIn('test/spec')).toThrow('test/spec: (root): no cluster specs (*.yaml) in this folder');
+  });
+});
