@@ -17,13 +17,11 @@ MIRROR="${CACHE}/providers"
 
 TF_VERSION="$(ver terraform)"
 PROXMOX_VERSION="$(ver proxmoxProvider)"
-KUBECONFORM_VERSION="$(ver kubeconform)"
-[[ -n "$TF_VERSION" && -n "$PROXMOX_VERSION" && -n "$KUBECONFORM_VERSION" ]] \
+[[ -n "$TF_VERSION" && -n "$PROXMOX_VERSION" ]] \
   || die "tools/versions.json is missing a version"
 
 check_pin terraform github.com/hashicorp/terraform "$TF_VERSION"
 check_pin proxmox-provider github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION"
-check_pin kubeconform github.com/yannh/kubeconform "$KUBECONFORM_VERSION"
 
 go_build terraform terraform github.com/hashicorp/terraform \
   "$TF_VERSION" "${BIN}/terraform" "-s -w -X github.com/hashicorp/terraform/version.dev=no"
@@ -33,10 +31,6 @@ mkdir -p "$PROVIDER_DIR"
 go_build proxmox-provider proxmox-provider \
   github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION" \
   "${PROVIDER_DIR}/terraform-provider-proxmox_v${PROXMOX_VERSION}" "-s -w -X main.version=${PROXMOX_VERSION}"
-
-go_build kubeconform kubeconform \
-  github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION" \
-  "${BIN}/kubeconform" "-s -w -X main.version=v${KUBECONFORM_VERSION}"
 
 # Drop stale provider versions from the mirror so only the pinned one is offered.
 for d in "${MIRROR}/registry.terraform.io/bpg/proxmox/"*/; do
@@ -63,7 +57,6 @@ mv -f "${RC}.tmp" "$RC"
 # Smoke-check the tools actually run.
 TF_CLI_CONFIG_FILE="$RC" CHECKPOINT_DISABLE=1 "${BIN}/terraform" version -json >/dev/null \
   || die "built terraform does not run"
-"${BIN}/kubeconform" -v >/dev/null || die "built kubeconform does not run"
 
-log "ok: terraform v${TF_VERSION}, bpg/proxmox v${PROXMOX_VERSION}, kubeconform v${KUBECONFORM_VERSION} ($(elapsed "$START") total)"
+log "ok: terraform v${TF_VERSION}, bpg/proxmox v${PROXMOX_VERSION} ($(elapsed "$START") total)"
 log "use: source scripts/tools-env.sh   (PATH + TF_CLI_CONFIG_FILE=${RC#"${ROOT}"/})"
