@@ -37,6 +37,11 @@ export class AddonChart extends Chart {
     return this.configChart;
   }
 
+  /** Argo CD wave of the config chart; undefined: one wave after the add-on's lowest release wave. */
+  public get configWave(): number | undefined {
+    return undefined;
+  }
+
   public get hasConfig(): boolean {
     return this.configChart !== undefined;
   }

@@ -8,6 +8,7 @@ import { ArgoCdChart } from './addons/argocd';
 import { CertManagerChart } from './addons/cert-manager';
 import { CiliumChart } from './addons/cilium';
 import { EtcdBackupChart } from './addons/etcd-backup';
+import { GatewayChart } from './addons/gateway';
 import { HarborChart } from './addons/harbor';
 import { IngressChart } from './addons/ingress';
 import { LoggingChart } from './addons/logging';
@@ -18,8 +19,8 @@ import { SecurityChart } from './addons/security';
 import { StorageChart } from './addons/storage';
 import { TenantsChart } from './addons/tenants';
 import { VeleroChart } from './addons/velero';
-import { renderArgoApplication, renderArgoRoot } from './gitops/argocd';
-import { renderFluxKustomizations, renderFluxRelease } from './gitops/flux';
+import { renderArgoApplication, renderArgoGitApplication, renderArgoRoot } from './gitops/argocd';
+import { renderFluxGitManifests, renderFluxKustomizations, renderFluxRelease } from './gitops/flux';
 import { standardLabels, SYNC_OPTIONS, SYNC_WAVE } from './labels';
 import type { Platform } from './platform';
 import { validateReleaseGraph } from './release';
@@ -46,7 +47,9 @@ export function buildPlatform(app: App, platform: Platform): Chart[] {
     new MetricsServerChart(app, 'metrics-server', platform),
   ];
   const certManager = new CertManagerChart(app, 'cert-manager', platform);
-  charts.push(certManager, new IngressChart(app, 'ingress', platform));
+  // Gateway API option: a Gateway with HTTPRoutes (Cilium) instead of an Ingress controller release.
+  const gateway = platform.gatewayApi ? new GatewayChart(app, 'gateway', platform) : undefined;
+  charts.push(certManager, gateway ?? new IngressChart(app, 'ingress', platform));
   if (addons.monitoring.enabled) charts.push(new MonitoringChart(app, 'monitoring', platform));
   if (addons.logging.enabled) charts.push(new LoggingChart(app, 'logging', platform));
   if (addons.harbor.enabled) charts.push(new HarborChart(app, 'harbor', platform));
@@ -59,6 +62,7 @@ export function buildPlatform(app: App, platform: Platform): Chart[] {
   const tenants = addons.tenants.length > 0 ? new TenantsChart(app, 'tenants', platform) : undefined;
 
   certManager.renderCertificates();
+  gateway?.renderRoutes();
   security.renderNamespaces();
   validateReleaseGraph(platform.releases.map((r) => r.release));
 
@@ -73,9 +77,12 @@ function gitopsVersion(platform: Platform): string {
   return platform.engine === 'flux' ? platform.versions.components.flux : platform.versions.charts.argoCd.appVersion;
 }
 
-/** Lowest wave among a chart's releases (native objects of a release-less chart: 0). */
+/** Lowest wave among a chart's releases and Git manifests (native objects of a chart without either: 0). */
 function chartWave(platform: Platform, chart: Chart): number {
-  const waves = platform.releases.filter((r) => r.scope === chart).map((r) => r.release.wave);
+  const waves = [
+    ...platform.releases.filter((r) => r.scope === chart).map((r) => r.release.wave),
+    ...platform.gitManifests.filter((g) => g.scope === chart).map((g) => g.manifests.wave),
+  ];
   return waves.length > 0 ? Math.min(...waves) : 0;
 }
 
@@ -92,11 +99,18 @@ function renderDelivery(platform: Platform, gitops: Chart, security: Chart, char
     if (platform.releases.length > 0) {
       console.warn(`[manifests] ${platform.model.name}: addons.gitops.engine "none": ${platform.releases.length} Helm releases are listed in versions.json but not delivered`);
     }
+    for (const { manifests } of platform.gitManifests) {
+      console.warn(`[manifests] ${platform.model.name}: addons.gitops.engine "none": ${manifests.repo}/${manifests.path} at ${manifests.revision} is not delivered by GitOps`);
+    }
     return;
   }
   for (const { release, scope } of platform.releases) {
     if (platform.engine === 'argocd') renderArgoApplication(scope, release);
     else renderFluxRelease(scope, release, platform);
+  }
+  for (const { manifests, scope } of platform.gitManifests) {
+    if (platform.engine === 'argocd') renderArgoGitApplication(scope, manifests);
+    else renderFluxGitManifests(scope, manifests);
   }
   if (platform.engine === 'argocd') {
     renderArgoRoot(gitops, platform);
@@ -107,12 +121,13 @@ function renderDelivery(platform: Platform, gitops: Chart, security: Chart, char
       const wave = chartWave(platform, chart);
       annotateWave(chart, wave, false);
       const config = isAddon(chart) && chart.hasConfig ? chart.config : undefined;
-      if (config) annotateWave(config, wave + 1, true);
+      if (config) annotateWave(config, (isAddon(chart) ? chart.configWave : undefined) ?? wave + 1, true);
     }
     return;
   }
-  // Flux: one Kustomization per folder; a folder follows security and the folders of the
-  // releases its own releases depend on; a config folder follows its add-on folder.
+  // Flux: one Kustomization per folder; a folder follows security, the folders of the releases
+  // its own releases depend on, and the folders of Git manifests (CRDs) of a lower wave; a config
+  // folder follows its add-on folder.
   const folderOfRelease = new Map(platform.releases.map((r) => [r.release.name, chartFolder(r.scope)]));
   const folders = new Map<string, readonly string[]>();
   folders.set(chartFolder(security), []);
@@ -122,7 +137,9 @@ function renderDelivery(platform: Platform, gitops: Chart, security: Chart, char
       .filter((r) => r.scope === chart)
       .flatMap((r) => r.release.dependsOn.map((d) => folderOfRelease.get(d)!))
       .filter((f) => f !== chartFolder(chart));
-    folders.set(chartFolder(chart), [...new Set([chartFolder(security), ...deps])]);
+    const wave = chartWave(platform, chart);
+    const crds = platform.gitManifests.filter((g) => g.manifests.wave < wave && g.scope !== chart).map((g) => chartFolder(g.scope));
+    folders.set(chartFolder(chart), [...new Set([chartFolder(security), ...deps, ...crds])]);
     if (isAddon(chart) && chart.hasConfig) folders.set(chartFolder(chart.config), [chartFolder(chart)]);
   }
   renderFluxKustomizations(gitops, platform, folders);

@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'cdk8s';
 import type { ClusterModel } from '../spec';
-import { Release } from './release';
+import { GitManifests, Release } from './release';
 import type { PlatformVersions } from './versions';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -53,6 +53,15 @@ export interface HostnameRequest {
   readonly namespace: string;
   readonly secretName: string;
   readonly addon: string;
+  /** The Service behind the hostname (routes of the Gateway API option point at it). */
+  readonly backend: HostnameBackend;
+}
+
+export interface HostnameBackend {
+  readonly service: string;
+  readonly port: number;
+  /** Container port the Service forwards to (what a NetworkPolicy on the backend pods sees). */
+  readonly targetPort: number;
 }
 
 interface RegisteredRelease {
@@ -64,6 +73,7 @@ export class Platform {
   public readonly model: ClusterModel;
   public readonly versions: PlatformVersions;
   private readonly releaseList: RegisteredRelease[] = [];
+  private readonly gitList: { readonly manifests: GitManifests; readonly scope: Chart }[] = [];
   private readonly namespaceMap = new Map<string, NamespaceRequest>();
   private readonly hostnameList: HostnameRequest[] = [];
 
@@ -79,6 +89,16 @@ export class Platform {
   /** Name of the default StorageClass (local-path or nfs-csi). */
   public get storageClass(): string {
     return this.model.spec.addons.storage.provider === 'nfs' ? 'nfs-csi' : 'local-path';
+  }
+
+  /** How platform hostnames are exposed: an Ingress controller, or a Gateway (Gateway API). */
+  public get ingressController(): 'nginx' | 'ingress-nginx' | 'gateway-api' {
+    return this.model.spec.addons.ingress.controller;
+  }
+
+  /** True when platform hostnames are served by a Gateway with HTTPRoutes (no Ingress objects). */
+  public get gatewayApi(): boolean {
+    return this.ingressController === 'gateway-api';
   }
 
   /** IngressClass every platform Ingress uses. */
@@ -97,6 +117,19 @@ export class Platform {
     }
     this.releaseList.push({ release, scope });
     return release;
+  }
+
+  public addGitManifests(scope: Chart, manifests: GitManifests): GitManifests {
+    if (this.gitList.some((g) => g.manifests.name === manifests.name) || this.releaseList.some((r) => r.release.name === manifests.name)) {
+      throw new Error(`delivery unit registered twice, received: ${JSON.stringify(manifests.name)}`);
+    }
+    this.gitList.push({ manifests, scope });
+    return manifests;
+  }
+
+  /** Plain manifests from Git repositories (neutral model, like releases). */
+  public get gitManifests(): readonly { readonly manifests: GitManifests; readonly scope: Chart }[] {
+    return this.gitList;
   }
 
   public get releases(): readonly RegisteredRelease[] {
@@ -124,13 +157,13 @@ export class Platform {
     return [...this.namespaceMap.values()];
   }
 
-  /** Registers `<sub>.<domain>` with its TLS Secret; returns the FQDN. */
-  public addHostname(sub: string, namespace: string, secretName: string, addon: string): string {
+  /** Registers `<sub>.<domain>` with its TLS Secret and the Service serving it; returns the FQDN. */
+  public addHostname(sub: string, namespace: string, secretName: string, addon: string, backend: HostnameBackend): string {
     const host = `${sub}.${this.model.domain}`;
     if (this.hostnameList.some((h) => h.host === host)) {
       throw new Error(`hostname registered twice, received: ${JSON.stringify(host)}`);
     }
-    this.hostnameList.push({ host, namespace, secretName, addon });
+    this.hostnameList.push({ host, namespace, secretName, addon, backend });
     return host;
   }
 

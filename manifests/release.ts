@@ -90,3 +90,61 @@ export function validateReleaseGraph(releases: readonly Release[]): void {
     }
   }
 }
+
+export interface GitManifestsProps {
+  /** RFC 1123 label; names the Argo CD Application / Flux GitRepository and Kustomization. */
+  readonly name: string;
+  /** https:// URL of the Git repository. */
+  readonly repo: string;
+  /** Folder of plain manifests inside the repository. */
+  readonly path: string;
+  /** Exact tag (or commit) to deploy. */
+  readonly revision: string;
+  /**
+   * Order, as for a Release (Argo CD sync wave).
+   * @default 0
+   */
+  readonly wave?: number;
+}
+
+/**
+ * The other kind of delivery unit of the neutral model: plain manifests from a folder of a Git
+ * repository at a pinned tag (e.g. CRDs a project publishes without a chart). Argo CD renders a
+ * directory Application, Flux a GitRepository + Kustomization.
+ */
+export class GitManifests {
+  public readonly name: string;
+  public readonly repo: string;
+  public readonly path: string;
+  public readonly revision: string;
+  public readonly wave: number;
+
+  constructor(props: GitManifestsProps) {
+    if (!RFC1123_LABEL.test(props.name) || props.name.length > 53) {
+      throw new Error(`git manifests name must be an RFC 1123 label of at most 53 characters, received: ${JSON.stringify(props.name)}`);
+    }
+    if (!/^https:\/\/\S+$/.test(props.repo)) {
+      throw new Error(`git manifests ${props.name}: repo must be an https:// URL, received: ${JSON.stringify(props.repo)}`);
+    }
+    if (!/^[\w.-]+(\/[\w.-]+)*$/.test(props.path) || props.path.split('/').includes('..')) {
+      throw new Error(`git manifests ${props.name}: path must be a relative folder, received: ${JSON.stringify(props.path)}`);
+    }
+    if (!/^(v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|[0-9a-f]{40})$/.test(props.revision)) {
+      throw new Error(`git manifests ${props.name}: revision must be an exact tag or commit, received: ${JSON.stringify(props.revision)}`);
+    }
+    const wave = props.wave ?? 0;
+    if (!Number.isInteger(wave) || wave < -20 || wave > 20) {
+      throw new Error(`git manifests ${props.name}: wave must be an integer in [-20, 20], received: ${JSON.stringify(props.wave)}`);
+    }
+    this.name = props.name;
+    this.repo = props.repo;
+    this.path = props.path;
+    this.revision = props.revision;
+    this.wave = wave;
+  }
+
+  /** True when the revision is a commit SHA (else a tag). */
+  public get isCommit(): boolean {
+    return /^[0-9a-f]{40}$/.test(this.revision);
+  }
+}

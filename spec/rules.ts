@@ -52,9 +52,6 @@ export function specRules(spec: ClusterSpec): RuleResult {
   if (spec.addons.storage.provider === 'nfs' && !spec.addons.storage.nfs) {
     err(['addons', 'storage', 'nfs'], 'provider "nfs" needs nfs.server and nfs.share', undefined);
   }
-  if (spec.addons.ingress.controller === 'gateway-api') {
-    err(['addons', 'ingress', 'controller'], 'gateway-api is not implemented yet (no Gateway controller is pinned); use "nginx"', 'gateway-api');
-  }
   const mirrored = spec.containerd.registryMirrors.map((m) => m.registry);
   duplicates(mirrored).forEach(({ value, index }) => err(['containerd', 'registryMirrors', index, 'registry'], 'registry listed twice', value));
   if (spec.workers.reduce((n, w) => n + w.count, 0) === 0) {

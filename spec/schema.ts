@@ -180,7 +180,7 @@ export const AddonsSchema = z
         controller: z
           .enum(['nginx', 'ingress-nginx', 'gateway-api'])
           .default('nginx')
-          .describe('nginx = F5 NGINX Ingress Controller; ingress-nginx is retired (warning); gateway-api is reserved (not implemented yet). @default "nginx"'),
+          .describe('nginx = F5 NGINX Ingress Controller; ingress-nginx is retired (warning); gateway-api = the Gateway API implementation of Cilium (a Gateway on the ingress IP, HTTPRoutes instead of Ingresses). @default "nginx"'),
         ip: ipv4().optional().describe('LoadBalancer IP of the ingress. @default the first MetalLB address'),
       })
       .prefault({}),

@@ -142,3 +142,15 @@ export const HELM_DOWNLOAD = { baseUrl: 'https://get.helm.sh' } as const;
 
 /** Flux bootstrap manifest for COMPONENTS.flux (controllers + CRDs in flux-system). */
 export const FLUX_INSTALL_MANIFEST = `https://github.com/fluxcd/flux2/releases/download/v${COMPONENTS.flux}/install.yaml`;
+
+/**
+ * Gateway API CRDs (standard channel) for COMPONENTS.gatewayApi: the release's install manifest
+ * (node bootstrap, applied before Cilium so its operator enables Gateway API) and the same CRDs
+ * from the Git repository (GitOps keeps them in sync afterwards).
+ */
+export const GATEWAY_API_INSTALL_MANIFEST = `https://github.com/kubernetes-sigs/gateway-api/releases/download/${COMPONENTS.gatewayApi}/standard-install.yaml`;
+export const GATEWAY_API_CRDS_SOURCE = {
+  repo: 'https://github.com/kubernetes-sigs/gateway-api',
+  path: 'config/crd/standard',
+  revision: COMPONENTS.gatewayApi,
+} as const;

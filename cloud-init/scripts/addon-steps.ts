@@ -1,6 +1,6 @@
 /** Bootstrap steps of the first control plane after kubeadm init: Helm, Cilium, GitOps. */
 import type { ClusterModel, NodeModel } from '../../spec';
-import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, HELM_DOWNLOAD } from '../../spec';
+import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST, HELM_DOWNLOAD } from '../../spec';
 import { gitopsEngine } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
@@ -26,6 +26,18 @@ export function helmStep(): Step {
     'tar -xzf "$tmp/$tarball" -C "$tmp"',
     'install -m 0755 "$tmp/linux-$arch/helm" /usr/local/bin/helm',
     'rm -rf "$tmp"',
+  ]);
+}
+
+/**
+ * Gateway API option: the standard-channel CRDs before Cilium, whose operator enables Gateway API
+ * only when they exist at its start. GitOps keeps the same CRDs afterwards.
+ */
+export function gatewayApiCrdsStep(model: ClusterModel): Step | undefined {
+  if (model.spec.addons.ingress.controller !== 'gateway-api') return undefined;
+  return step('gateway-api-crds', `Gateway API ${COMPONENTS.gatewayApi} CRDs (standard channel) before Cilium enables its Gateway API support.`, [
+    `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(GATEWAY_API_INSTALL_MANIFEST)}`,
+    `${KUBECTL} wait --for=condition=Established crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io crd/httproutes.gateway.networking.k8s.io --timeout=5m`,
   ]);
 }
 
@@ -68,5 +80,6 @@ export function gitopsStep(model: ClusterModel): Step | undefined {
 
 export function addonSteps(model: ClusterModel, node: NodeModel): Step[] {
   const gitops = gitopsStep(model);
-  return [helmStep(), ciliumStep(), nodeReadyStep(node), ...(gitops ? [gitops] : [])];
+  const gatewayCrds = gatewayApiCrdsStep(model);
+  return [helmStep(), ...(gatewayCrds ? [gatewayCrds] : []), ciliumStep(), nodeReadyStep(node), ...(gitops ? [gitops] : [])];
 }

@@ -32,7 +32,9 @@ export class ArgoCdChart extends AddonChart {
       allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-monitoring', 'egress-external'],
     });
     const tls = 'argocd-server-tls';
-    const host = platform.addHostname('argocd', ns, tls, 'argo-cd');
+    // <fullname>-server (nameOverride argocd), server.service.servicePortHttp 80 (server.insecure)
+    // -> server.containerPorts.server 8080.
+    const host = platform.addHostname('argocd', ns, tls, 'argo-cd', { service: `${GITOPS_BOOTSTRAP.argocd.release}-server`, port: 80, targetPort: 8080 });
     const ociRepos = platform.releases.map((r) => r.release).filter((r) => r.isOci);
     this.addRelease({
       name: GITOPS_BOOTSTRAP.argocd.release, namespace: ns, chart: pin, wave: -15,
@@ -43,7 +45,12 @@ export class ArgoCdChart extends AddonChart {
           cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
           repositories: Object.fromEntries(ociRepos.map((r) => [r.name, { name: r.name, url: argoRepoUrl(r), type: 'helm', enableOCI: 'true' }])),
         },
-        server: { replicas: 2, ingress: { enabled: true, ingressClassName: platform.ingressClass, tls: true }, resources: MEDIUM },
+        server: {
+          replicas: 2,
+          // Gateway API option: an HTTPRoute of the gateway add-on serves the UI instead.
+          ingress: platform.gatewayApi ? { enabled: false } : { enabled: true, ingressClassName: platform.ingressClass, tls: true },
+          resources: MEDIUM,
+        },
         controller: { resources: LARGE },
         repoServer: { replicas: 2, resources: MEDIUM },
         applicationSet: { resources: SMALL },

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, ClusterIssuer } from '../../imports/cert-manager.io';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
+import { GATEWAY_LISTENERS, GATEWAY_NAME, GATEWAY_NAMESPACE, GATEWAY_TLS_SECRET } from './gateway';
 import { MEDIUM, SMALL } from './resources';
 
 export const CERT_MANAGER_NAMESPACE = 'cert-manager';
@@ -37,6 +38,10 @@ export class CertManagerChart extends AddonChart {
         startupapicheck: { resources: SMALL },
         // The ServiceMonitor is rendered by the monitoring add-on (its CRD arrives later).
         prometheus: { enabled: true, servicemonitor: { enabled: false } },
+        // Gateway API option: HTTP-01 challenges are answered through HTTPRoutes on the Gateway.
+        ...(platform.gatewayApi
+          ? { config: { apiVersion: 'controller.config.cert-manager.io/v1alpha1', kind: 'ControllerConfiguration', enableGatewayAPI: true } }
+          : {}),
       },
     });
 
@@ -63,15 +68,37 @@ export class CertManagerChart extends AddonChart {
             server: acme.server,
             email,
             privateKeySecretRef: { name: `${acme.name}-account-key` },
-            solvers: [{ http01: { ingress: { ingressClassName: platform.ingressClass } } }],
+            solvers: [{
+              http01: platform.gatewayApi
+                ? { gatewayHttpRoute: { parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: GATEWAY_NAME, namespace: GATEWAY_NAMESPACE, sectionName: GATEWAY_LISTENERS.http }] } }
+                : { ingress: { ingressClassName: platform.ingressClass } },
+            }],
           },
         },
       });
     }
   }
 
-  /** A Certificate (internal CA) for every hostname the add-ons registered. */
+  /**
+   * A Certificate (internal CA) for every hostname the add-ons registered; with the Gateway API
+   * option one Certificate covering them all, in the Gateway's namespace (its HTTPS listener).
+   */
   public renderCertificates(): void {
+    if (this.platform.gatewayApi) {
+      const hosts = this.platform.hostnames.map((h) => h.host).sort();
+      new Certificate(this.config, 'cert-gateway', {
+        metadata: { name: GATEWAY_TLS_SECRET, namespace: GATEWAY_NAMESPACE },
+        spec: {
+          secretName: GATEWAY_TLS_SECRET,
+          dnsNames: hosts,
+          duration: '2160h',
+          renewBefore: '360h',
+          privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+          issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: this.platform.platformIssuer },
+        },
+      });
+      return;
+    }
     for (const h of [...this.platform.hostnames].sort((a, b) => a.host.localeCompare(b.host))) {
       new Certificate(this.config, `cert-${h.host}`, {
         metadata: { name: h.secretName, namespace: h.namespace },

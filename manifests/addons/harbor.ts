@@ -18,18 +18,23 @@ export class HarborChart extends AddonChart {
       allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-monitoring', 'egress-external'],
     });
     const tls = 'harbor-tls';
-    const host = platform.addHostname('harbor', HARBOR_NAMESPACE, tls, 'harbor');
+    // expose.clusterIP.name / ports.httpPort of the chart (Gateway API option); harbor-nginx serves HTTP on 8080.
+    const service = { service: 'harbor', port: 80, targetPort: 8080 };
+    const host = platform.addHostname('harbor', HARBOR_NAMESPACE, tls, 'harbor', service);
     const sc = platform.storageClass;
     const volume = (size: string) => ({ storageClass: sc, accessMode: 'ReadWriteOnce', size });
     this.addRelease({
       name: 'harbor', namespace: HARBOR_NAMESPACE, chart: pin, wave: 8,
       dependsOn: ['cert-manager', 'nginx-ingress', 'ingress-nginx', 'local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
       values: {
-        expose: {
-          type: 'ingress',
-          tls: { enabled: true, certSource: 'secret', secret: { secretName: tls } },
-          ingress: { hosts: { core: host }, className: platform.ingressClass },
-        },
+        // Gateway API option: plain HTTP behind a ClusterIP Service, TLS ends at the Gateway.
+        expose: platform.gatewayApi
+          ? { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: service.service, ports: { httpPort: service.port } } }
+          : {
+            type: 'ingress',
+            tls: { enabled: true, certSource: 'secret', secret: { secretName: tls } },
+            ingress: { hosts: { core: host }, className: platform.ingressClass },
+          },
         externalURL: `https://${host}`,
         existingSecretAdminPassword: HARBOR_ADMIN_SECRET.name,
         existingSecretAdminPasswordKey: HARBOR_ADMIN_SECRET.key,

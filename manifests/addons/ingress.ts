@@ -1,6 +1,6 @@
 /**
- * Ingress: the F5 NGINX Ingress Controller (default), the retired community ingress-nginx
- * (warns), or Gateway API. Two replicas, a PodDisruptionBudget and a LoadBalancer Service on
+ * Ingress: the F5 NGINX Ingress Controller (default) or the retired community ingress-nginx
+ * (warns); the Gateway API option is manifests/addons/gateway.ts instead. Two replicas, a PodDisruptionBudget and a LoadBalancer Service on
  * the spec's fixed ingress IP.
  */
 import type { Construct } from 'constructs';
@@ -31,7 +31,7 @@ export class IngressChart extends AddonChart {
     });
     const ip = platform.model.network.ingressIp;
     if (controller === 'gateway-api') {
-      throw new Error('addons.ingress.controller "gateway-api" is not implemented yet in manifests/, received: "gateway-api"');
+      throw new Error('addons.ingress.controller "gateway-api" is served by the gateway add-on (manifests/addons/gateway.ts), not by an Ingress controller, received: "gateway-api"');
     }
     if (controller === 'ingress-nginx') {
       console.warn(`[manifests] ${platform.model.name}: ${INGRESS_NGINX_RETIRED_WARNING}`);

@@ -33,7 +33,8 @@ export class MonitoringChart extends AddonChart {
       allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-nodes', 'egress-cluster', 'egress-nodes'],
     });
     const grafanaTls = 'grafana-tls';
-    const grafanaHost = platform.addHostname('grafana', MONITORING_NAMESPACE, grafanaTls, 'grafana');
+    // The grafana subchart's Service: <release>-grafana, port 80 (service.port) -> 3000 (service.targetPort).
+    const grafanaHost = platform.addHostname('grafana', MONITORING_NAMESPACE, grafanaTls, 'grafana', { service: 'kube-prometheus-stack-grafana', port: 80, targetPort: 3000 });
     const cp = controlPlaneMetrics(model);
     const cpIps = model.controlPlanes.map((n) => n.ip);
     const httpsMonitor = { https: true, insecureSkipVerify: true };
@@ -62,12 +63,15 @@ export class MonitoringChart extends AddonChart {
         },
         grafana: {
           admin: { existingSecret: GRAFANA_ADMIN_SECRET.name, userKey: GRAFANA_ADMIN_SECRET.userKey, passwordKey: GRAFANA_ADMIN_SECRET.passwordKey },
-          ingress: {
-            enabled: true,
-            ingressClassName: platform.ingressClass,
-            hosts: [grafanaHost],
-            tls: [{ secretName: grafanaTls, hosts: [grafanaHost] }],
-          },
+          // Gateway API option: an HTTPRoute of the gateway add-on serves Grafana instead.
+          ingress: platform.gatewayApi
+            ? { enabled: false }
+            : {
+              enabled: true,
+              ingressClassName: platform.ingressClass,
+              hosts: [grafanaHost],
+              tls: [{ secretName: grafanaTls, hosts: [grafanaHost] }],
+            },
           persistence: { enabled: true, type: 'pvc', storageClassName: platform.storageClass, size: mon.grafanaStorage },
           resources: MEDIUM,
           additionalDataSources: model.spec.addons.logging.enabled

@@ -31,8 +31,11 @@ interface AllowRule {
   readonly egress?: k8s.NetworkPolicyEgressRule[];
 }
 
-/** The NetworkPolicy rules of each allow kind, derived from the model's networks. */
-export function allowRules(platform: Platform, allow: NetworkAllow): AllowRule {
+/**
+ * The NetworkPolicy rules of each allow kind in one namespace, derived from the model's networks;
+ * undefined when the kind grants nothing there.
+ */
+export function allowRules(platform: Platform, allow: NetworkAllow, namespace: string): AllowRule | undefined {
   const net = platform.model.network;
   const host = (ip: string) => ({ ipBlock: { cidr: `${ip}/32` } });
   switch (allow) {
@@ -56,6 +59,18 @@ export function allowRules(platform: Platform, allow: NetworkAllow): AllowRule {
     case 'same-namespace':
       return { reason: 'components of the add-on talk to each other', ingress: [{ from: [{ podSelector: {} }] }], egress: [{ to: [{ podSelector: {} }] }] };
     case 'from-ingress':
+      if (platform.gatewayApi) {
+        // Cilium's Envoy (in the agent, not in a namespace) reaches the backends with the reserved
+        // "ingress" identity, which no Kubernetes NetworkPolicy peer can select (a
+        // CiliumNetworkPolicy fromEntities: [ingress] could; its CRD is not in the validated set).
+        // So: any source, but only the container ports of this namespace's HTTPRoute backends.
+        const ports = [...new Set(platform.hostnames.filter((h) => h.namespace === namespace).map((h) => h.backend.targetPort))].sort((a, b) => a - b);
+        if (ports.length === 0) return undefined; // no HTTPRoute of the platform Gateway points here
+        return {
+          reason: `served through the Cilium Gateway, whose Envoy has Cilium's reserved ingress identity (no Kubernetes NetworkPolicy peer selects it): any source, only the backend port(s) ${ports.join(', ')}`,
+          ingress: [{ ports: ports.map(tcp) }],
+        };
+      }
       return { reason: 'served through the ingress controller', ingress: [{ from: [{ namespaceSelector: nsSelector(INGRESS_NAMESPACE) }] }] };
     case 'from-monitoring':
       return { reason: 'Prometheus scrapes metrics', ingress: [{ from: [{ namespaceSelector: nsSelector(MONITORING_NAMESPACE) }] }] };
@@ -91,7 +106,8 @@ export function renderNamespace(scope: Construct, platform: Platform, request: N
   });
   const allows = [...new Set<NetworkAllow>(['dns', ...(request.allow ?? [])])];
   for (const allow of allows) {
-    const rule = allowRules(platform, allow);
+    const rule = allowRules(platform, allow, request.name);
+    if (!rule) continue;
     new k8s.KubeNetworkPolicy(scope, `allow-${request.name}-${allow}`, {
       metadata: { name: `allow-${allow}`, namespace: request.name, annotations: { [ALLOW_REASON_ANNOTATION]: rule.reason } },
       spec: {

@@ -4,7 +4,7 @@ import { Application, AppProject } from '../../imports/argoproj.io';
 import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
 import { SYNC_WAVE } from '../labels';
 import type { Platform } from '../platform';
-import type { Release } from '../release';
+import type { GitManifests, Release } from '../release';
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const ARGOCD_NAMESPACE = GITOPS_BOOTSTRAP.argocd.namespace;
@@ -42,6 +42,29 @@ export function renderArgoApplication(scope: Chart, release: Release): Applicati
   });
 }
 
+/** The Application of plain manifests from a Git folder at a pinned tag (CRDs: never pruned). */
+export function renderArgoGitApplication(scope: Chart, manifests: GitManifests): Application {
+  return new Application(scope, `app-${manifests.name}`, {
+    metadata: {
+      name: manifests.name,
+      namespace: ARGOCD_NAMESPACE,
+      // No resources finalizer and no pruning: deleting CRDs would delete every custom resource.
+      annotations: { [SYNC_WAVE]: String(manifests.wave) },
+    },
+    spec: {
+      project: ARGOCD_PROJECT,
+      source: { repoUrl: manifests.repo, path: manifests.path, targetRevision: manifests.revision },
+      destination: { server: IN_CLUSTER },
+      syncPolicy: {
+        automated: { prune: false, selfHeal: true },
+        // CRDs exceed the client-side apply annotation limit.
+        syncOptions: ['ServerSideApply=true', 'ServerSideDiff=true'],
+        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+      },
+    },
+  });
+}
+
 /**
  * The project every platform Application belongs to, and the root Application (app of apps)
  * syncing dist/<cluster>/manifests; it adopts the root the bootstrap created.
@@ -49,7 +72,7 @@ export function renderArgoApplication(scope: Chart, release: Release): Applicati
 export function renderArgoRoot(scope: Chart, platform: Platform): void {
   const { model } = platform;
   const gitops = model.spec.addons.gitops;
-  const repos = [...new Set(platform.releases.map((r) => argoRepoUrl(r.release)))].sort();
+  const repos = [...new Set([...platform.releases.map((r) => argoRepoUrl(r.release)), ...platform.gitManifests.map((g) => g.manifests.repo)])].sort();
   new AppProject(scope, 'project', {
     metadata: { name: ARGOCD_PROJECT, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: '-20' } },
     spec: {

@@ -14,7 +14,7 @@ import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kus
 import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
 import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
 import type { Platform } from '../platform';
-import type { Release } from '../release';
+import type { GitManifests, Release } from '../release';
 
 export const FLUX_NAMESPACE = GITOPS_BOOTSTRAP.flux.namespace;
 
@@ -43,6 +43,34 @@ export function renderFluxRelease(scope: Chart, release: Release, platform: Plat
       upgrade: { crds: HelmReleaseSpecUpgradeCrds.CREATE_REPLACE, remediation: { retries: 3 } },
       dependsOn: release.dependsOn.map((dep) => ({ name: dep, namespace: platform.release(dep)!.namespace })),
       values: release.values,
+    },
+  });
+}
+
+/**
+ * Plain manifests from a Git folder at a pinned tag: a GitRepository and a Kustomization (in the
+ * Flux namespace; the folder's own Kustomization waits for it to be ready).
+ */
+export function renderFluxGitManifests(scope: Chart, manifests: GitManifests): Kustomization {
+  const { name } = manifests;
+  new GitRepository(scope, `source-${name}`, {
+    metadata: { name, namespace: FLUX_NAMESPACE },
+    spec: {
+      interval: '1h',
+      url: manifests.repo,
+      ref: manifests.isCommit ? { commit: manifests.revision } : { tag: manifests.revision },
+      ignore: ['/*', `!/${manifests.path}/`].join('\n'),
+    },
+  });
+  return new Kustomization(scope, `kustomization-${name}`, {
+    metadata: { name, namespace: FLUX_NAMESPACE },
+    spec: {
+      interval: '1h',
+      path: `./${manifests.path}`,
+      prune: false, // CRDs: removing them would delete every custom resource
+      wait: true,
+      timeout: '5m',
+      sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name },
     },
   });
 }

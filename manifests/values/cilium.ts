@@ -34,5 +34,8 @@ export function ciliumValues(model: ClusterModel): Record<string, unknown> {
     // NetworkPolicy ipBlocks may select node IPs (API server, webhooks called from the node
     // network); manifests/addons/security.ts relies on it.
     policyCIDRMatchMode: ['nodes'],
+    // Gateway API option: Cilium serves the platform Gateway (kubeProxyReplacement is on). The
+    // operator enables it only if the Gateway API CRDs exist when it starts (node bootstrap).
+    ...(model.spec.addons.ingress.controller === 'gateway-api' ? { gatewayAPI: { enabled: true } } : {}),
   };
 }
