@@ -5,7 +5,8 @@
 # CRDs from ../shared/upstream, and every manifest submitted with
 # `kubectl apply --server-side --dry-run=server` in Argo CD sync-wave order.
 #
-#   bash scripts/verify-apiserver.sh                 # every dist/*/manifests
+#   bash scripts/verify-apiserver.sh                 # every dist/*/manifests, plus fresh renders of
+#                                                    # clusters/*.yaml with the gateway-api ingress option
 #   bash scripts/verify-apiserver.sh DIR|FILE ...    # given manifest dirs/files
 #
 # Each DIR gets a clean API server state (the previous run's Namespaces and CRDs
@@ -52,6 +53,7 @@ shopt -u nullglob
 (( ${#CRD_FILES[@]} > 0 )) || die "no CRDs under ${UPSTREAM_DIR}/*/*/crds/*.yaml"
 
 TARGETS=()
+VARIANTS=0
 if (( $# > 0 )); then
   for a in "$@"; do
     [[ -e "$a" ]] || die "no such manifest directory or file: $a"
@@ -62,6 +64,7 @@ else
   TARGETS=("${ROOT}"/dist/*/manifests)
   shopt -u nullglob
   (( ${#TARGETS[@]} > 0 )) || die "no dist/*/manifests found: synthesize the manifests first, or pass a directory"
+  VARIANTS=1 # the committed reference clusters use nginx: also apply the Gateway API option
 fi
 [[ "$PSA_WARNINGS" == fail || "$PSA_WARNINGS" == warn ]] || die "VERIFY_APISERVER_PSA_WARNINGS must be fail or warn"
 for c in openssl curl python3; do command -v "$c" >/dev/null 2>&1 || die "$c not found in PATH"; done
@@ -340,8 +343,19 @@ if [[ "${VERIFY_APISERVER_SELFTEST:-1}" != 0 ]]; then
   (( got == want && want >= 2 )) || die "self-test planned ${got} broken fixtures, expected ${want}"
   (( FAILS == 0 )) || die "self-test failed: the harness does not reject what it must (or rejects good input); not checking manifests"
 fi
+if (( VARIANTS )); then
+  log "rendering clusters/*.yaml with addons.ingress.controller gateway-api (scripts/manifests/render-variants.js)"
+  (cd "$ROOT" && npx tsc -p scripts/manifests/tsconfig.json) || die "TypeScript build of manifests/ failed"
+  node "${ROOT}/scripts/manifests/render-variants.js" "${WORK}/variants" >&2 || die "rendering the variants failed"
+  shopt -s nullglob
+  gateway=("${WORK}"/variants/gateway/*/manifests)
+  shopt -u nullglob
+  (( ${#gateway[@]} > 0 )) || die "no gateway-api variant rendered"
+  TARGETS+=("${gateway[@]}")
+fi
 for t in "${TARGETS[@]}"; do
-  check "$(rel "$t")" "$t"
+  label="$(rel "$t")"; label="${label/#"${WORK}"\/variants/<gateway-api variant>}"
+  check "$label" "$t"
 done
 
 log "summary (kube-apiserver ${K8S_VERSION}, Pod Security warnings: ${PSA_WARNINGS}):"

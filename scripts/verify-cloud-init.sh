@@ -8,7 +8,7 @@
 # 2. Compiles the project (npx tsc -p . -> lib/); only errors in cloud-init/ and
 #    what it imports fail (scripts/cloud-init/tsconfig.json).
 # 3. Renders every node of every clusters/*.yaml, plus variants of the HA
-#    spec (Kubernetes 1.31 + Flux, 1.32 without workers, dedicated load
+#    spec (Kubernetes 1.31 + Flux, 1.32 without workers + gateway-api, dedicated load
 #    balancers), with dummy but format-valid secrets into a temp dir
 #    (scripts/cloud-init/render-all.js) and extracts each cloud-config's files.
 # 4. Checks: `cloud-init schema --config-file` on every cloud-config,

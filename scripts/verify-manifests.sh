@@ -2,7 +2,7 @@
 # Verifies the GitOps manifests of every clusters/*.yaml against ../shared/upstream:
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
-# Renders fresh into a temp dir (as specified + a Flux variant), then proves the check can fail
+# Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
 #   bash scripts/verify-manifests.sh [dist-dir ...]   # default: fresh render of clusters/*.yaml
@@ -36,8 +36,9 @@ else
   (cd "$ROOT" && npx tsc -p scripts/manifests/tsconfig.json) || die "TypeScript build of manifests/ failed"
   node "${HERE}/render-variants.js" "${TMP}/dist" >&2
   DISTS=()
-  for d in "${TMP}"/dist/*/ "${TMP}"/dist/flux/*/ "${TMP}"/dist/options/*/; do
-    [[ "$(basename "$d")" == flux || "$(basename "$d")" == options ]] && continue
+  VARIANTS=(flux options gateway gateway-flux)
+  for d in "${TMP}"/dist/*/ "${TMP}"/dist/flux/*/ "${TMP}"/dist/options/*/ "${TMP}"/dist/gateway/*/ "${TMP}"/dist/gateway-flux/*/; do
+    [[ " ${VARIANTS[*]} " == *" $(basename "$d") "* ]] && continue
     DISTS+=("${d%/}")
   done
 fi

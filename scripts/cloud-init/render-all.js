@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /*
  * Renders every node of every cluster spec (plus variants of the HA one covering the other
- * Kubernetes minors, Flux and the dedicated load-balancer mode) into OUT_DIR with dummy but
- * format-valid secrets, and extracts each cloud-config's write_files. Used by
+ * Kubernetes minors, Flux, the gateway-api ingress option and the dedicated load-balancer mode)
+ * into OUT_DIR with dummy but format-valid secrets, and extracts each cloud-config's write_files. Used by
  * scripts/verify-cloud-init.sh; needs the compiled lib/ (npx tsc -p .).
  *
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
@@ -46,6 +46,8 @@ function variants(file) {
   v132.name = `${doc.name}132`;
   v132.kubernetes = { ...(v132.kubernetes || {}), version: '1.32.2' };
   v132.workers = [];
+  // The Gateway API ingress option adds a bootstrap step (its CRDs before Cilium).
+  v132.addons = { ...(v132.addons || {}), ingress: { ...(v132.addons?.ingress || {}), controller: 'gateway-api' } };
   out.push(v132);
   const ded = clone();
   ded.name = `${doc.name}lb`;

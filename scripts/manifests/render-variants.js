@@ -1,6 +1,8 @@
 // Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
 // addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero) and a
-// tenant as well, so verify covers both GitOps renderings and the optional objects.
+// tenant as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
+// addons.ingress.controller = "gateway-api", so verify covers both GitOps renderings, the Gateway
+// API option and the optional objects.
 // Usage: node scripts/manifests/render-variants.js <out>   (after `npx tsc -p .`)
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
@@ -21,5 +23,11 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   doc.addons.backups = { ...(doc.addons.backups ?? {}), s3: { endpoint: 'https://s3.verify.invalid', bucket: `${model.name}-backups` } };
   doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'] }];
   synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'options', model.name));
-  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant)`);
+  // The Gateway API ingress option (Cilium Gateway, HTTPRoutes, CRDs from Git), with either engine.
+  const gw = yaml.load(readFileSync(file, 'utf8'));
+  gw.addons = { ...(gw.addons ?? {}), ingress: { ...(gw.addons?.ingress ?? {}), controller: 'gateway-api' } };
+  synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway', model.name));
+  gw.addons.gitops = { ...(gw.addons.gitops ?? {}), engine: 'flux' };
+  synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway-flux', model.name));
+  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant; gateway-api; gateway-api + flux)`);
 }
