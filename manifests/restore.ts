@@ -1,6 +1,6 @@
 /** RESTORE.md: this cluster's exact restore commands (etcd snapshots, Velero). */
 import type { ClusterModel } from '../spec';
-import { ETCD_BACKUP_DIR, ETCD_BACKUP_NAMESPACE, ETCD_S3_SECRET } from './addons/etcd-backup';
+import { ETCD_BACKUP_DIR, ETCD_BACKUP_NAMESPACE, ETCD_CLIENT, ETCD_S3_SECRET } from './addons/etcd-backup';
 import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE } from './addons/monitoring';
 import { HARBOR_ADMIN_SECRET, HARBOR_NAMESPACE } from './addons/harbor';
 import { VELERO_NAMESPACE, VELERO_S3_SECRET, VELERO_SCHEDULE } from './addons/velero';
@@ -75,7 +75,7 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     '```sh',
     ...cps.map((n) => `${ssh(n)} 'sudo mv /root/manifests-stopped/etcd.yaml /root/manifests-stopped/kube-apiserver.yaml /etc/kubernetes/manifests/'`),
     `kubectl --server https://${model.network.controlPlaneEndpoint} get nodes`,
-    `${ssh(cps[0]!)} 'sudo crictl exec $(sudo crictl ps --name etcd -q) etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key endpoint status --cluster -w table'`,
+    `${ssh(cps[0]!)} 'sudo crictl exec $(sudo crictl ps --name etcd -q) etcdctl --endpoints=${ETCD_CLIENT.endpoint} --cacert=${ETCD_CLIENT.cacert} --cert=${ETCD_CLIENT.cert} --key=${ETCD_CLIENT.key} endpoint status --cluster -w table'`,
     '```',
     '',
     '5. Restart kubelets so controllers resync: ' + cps.map((n) => `\`${ssh(n)} sudo systemctl restart kubelet\``).join(', '),

@@ -18,12 +18,20 @@ export const ETCD_S3_SECRET = 'etcd-backup-s3';
 const PKI = '/etc/kubernetes/pki/etcd';
 const INCOMING = '/incoming';
 
+/** How etcdctl reaches the local etcd member of a kubeadm control plane (used by the Job and RESTORE.md). */
+export const ETCD_CLIENT = {
+  endpoint: 'https://127.0.0.1:2379',
+  cacert: `${PKI}/ca.crt`,
+  cert: `${PKI}/healthcheck-client.crt`,
+  key: `${PKI}/healthcheck-client.key`,
+} as const;
+
 const etcdctlEnv: k8s.EnvVar[] = [
   { name: 'ETCDCTL_API', value: '3' },
-  { name: 'ETCDCTL_ENDPOINTS', value: 'https://127.0.0.1:2379' },
-  { name: 'ETCDCTL_CACERT', value: `${PKI}/ca.crt` },
-  { name: 'ETCDCTL_CERT', value: `${PKI}/healthcheck-client.crt` },
-  { name: 'ETCDCTL_KEY', value: `${PKI}/healthcheck-client.key` },
+  { name: 'ETCDCTL_ENDPOINTS', value: ETCD_CLIENT.endpoint },
+  { name: 'ETCDCTL_CACERT', value: ETCD_CLIENT.cacert },
+  { name: 'ETCDCTL_CERT', value: ETCD_CLIENT.cert },
+  { name: 'ETCDCTL_KEY', value: ETCD_CLIENT.key },
 ];
 
 /** Root is needed only to read the etcd client key (0600 root); nothing else is granted. */
