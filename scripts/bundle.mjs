@@ -15,9 +15,8 @@
  * Two dependency files are replaced in the bundle, neither changing what is written:
  * - cdk8s-plus-30 is only used for its generated `k8s` API objects: the bundle loads that module
  *   alone and the rest of cdk8s-plus-30 only if another export is ever touched.
- * - cdktf records a full stack trace for every token it creates (each nested block of each
- *   VM: ~1.8 s of 4 s at 1,000 workers), only to print it if resolving that token fails. The
- *   bundle captures the same frames but formats them on first use (the same strings).
+ * - cdktf records a full stack trace for every token it creates (about 30 per VM), only to print
+ *   it if resolving that token fails. The bundle records them only with CDK_DEBUG=true.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -53,17 +52,26 @@ const cdk8sPlusK8sOnly = {
   },
 };
 
-/** cdktf/lib/tokens/private/stack-trace.js with the text formatted lazily (same frames, same strings). */
-const cdktfLazyStackTrace = {
-  name: 'cdktf-lazy-stack-trace',
+/**
+ * cdktf/lib/tokens/private/stack-trace.js, capturing only when CDK_DEBUG=true (AWS CDK's switch for
+ * the same traces). cdktf records a full stack trace for every token and every nested-block
+ * reference it creates (about 30 per VM), only to print it if resolving that token fails: a bug
+ * in this code, never a spec error (specs are validated before any construct exists). At 1,000
+ * workers that is 30,000 traces, 0.3 s of synth. Without CDK_DEBUG the trace says how to get it.
+ */
+const cdktfStackTraceOnDebug = {
+  name: 'cdktf-stack-trace-on-debug',
   setup(b) {
     b.onLoad({ filter: /[\\/]node_modules[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, () => ({
       loader: 'js',
       contents: `"use strict";
 Object.defineProperty(exports, "__esModule", { value: true });
 exports.captureStackTrace = captureStackTrace;
-// Replaced by scripts/bundle.mjs: cdktf's captureStackTrace, formatting deferred to first use.
+// Replaced by scripts/bundle.mjs: cdktf's captureStackTrace, only when CDK_DEBUG=true.
+const enabled = process.env.CDK_DEBUG === "true";
+const disabled = Object.freeze(["(creation stack traces are off: run with CDK_DEBUG=true to record them)"]);
 function captureStackTrace(below) {
+  if (!enabled) return disabled;
   below = below || captureStackTrace;
   const object = { stack: "" };
   const previousLimit = Error.stackTraceLimit;
@@ -73,19 +81,8 @@ function captureStackTrace(below) {
   } finally {
     Error.stackTraceLimit = previousLimit;
   }
-  let lines;
-  const frames = () => (lines ??= object.stack ? object.stack.split("\\n").slice(1).map((s) => s.replace(/^\\s*at\\s+/, "")) : []);
-  return new Proxy([], {
-    get: (_, key) => Reflect.get(frames(), key),
-    set: (_, key, value) => Reflect.set(frames(), key, value),
-    has: (_, key) => Reflect.has(frames(), key),
-    deleteProperty: (_, key) => Reflect.deleteProperty(frames(), key),
-    ownKeys: () => Reflect.ownKeys(frames()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(frames(), key);
-      return d && key !== "length" ? { ...d, configurable: true } : d;
-    },
-  });
+  if (!object.stack) return [];
+  return object.stack.split("\\n").slice(1).map((s) => s.replace(/^\\s*at\\s+/, ""));
 }
 `,
     }));
@@ -135,7 +132,7 @@ await build({
   format: 'cjs',
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [cdk8sPlusK8sOnly, cdktfLazyStackTrace],
+  plugins: [cdk8sPlusK8sOnly, cdktfStackTraceOnDebug],
 });
 for (const name of Object.keys(entries)) {
   const hash = createHash('sha256').update(readFileSync(join(outdir, `${name}.main.js`))).digest('hex').slice(0, 16);
