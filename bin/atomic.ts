@@ -1,16 +1,24 @@
 /** Build a tree in a temporary folder, then move it into place only when everything succeeded. */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-export function withTempDir<T>(fn: (dir: string) => T): T {
-  const dir = mkdtempSync(join(tmpdir(), 'pve-k8s-synth-'));
+/**
+ * Runs `fn` with a fresh temporary folder inside `parent` (created if missing) and removes it
+ * afterwards. Inside the output folder rather than the system's temp folder, so that moving the
+ * result into place is a rename on the same file system, never a copy (/tmp is often a tmpfs).
+ */
+export function withTempDir<T>(parent: string, fn: (dir: string) => T): T {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, TEMP_PREFIX));
   try {
     return fn(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Name prefix of the temporary folders (.gitignore lists it: a killed synth may leave one). */
+export const TEMP_PREFIX = '.pve-k8s-synth-';
 
 /** Replaces `target` with `source` (a folder). Falls back to copy when rename crosses devices. */
 export function replaceDir(source: string, target: string): void {

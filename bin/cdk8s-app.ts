@@ -17,7 +17,7 @@ try {
   for (const { model, warnings } of specs) {
     for (const w of warnings) process.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
   }
-  withTempDir((tmp) => {
+  withTempDir('dist', (tmp) => {
     for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
     for (const { model } of specs) replaceDir(join(tmp, model.name), join('dist', model.name));
   });

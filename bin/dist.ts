@@ -1,13 +1,28 @@
-/** Writes dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
+/** dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
-import { synthManifests } from '../manifests';
+import { renderManifests } from '../manifests';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
+  /** Relative to dist/<cluster>/. */
   readonly path: string;
   readonly content: string;
+}
+
+/**
+ * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
+ * nodes/*.cloud-config.yaml (cloud-init/).
+ */
+export function renderClusterDist(model: ClusterModel): DistFile[] {
+  const rendered = renderManifests(model);
+  return [
+    ...[...rendered.manifests].map(([path, content]) => ({ path: `manifests/${path}`, content })),
+    { path: 'versions.json', content: rendered.versionsJson },
+    { path: 'RESTORE.md', content: rendered.restoreMd },
+    ...renderReviewCopies(model),
+  ];
 }
 
 export function writeFiles(dir: string, files: readonly DistFile[]): void {
@@ -17,9 +32,7 @@ export function writeFiles(dir: string, files: readonly DistFile[]): void {
   }
 }
 
-/** dist/<cluster>/manifests/ + versions.json + RESTORE.md (manifests/), nodes/*.cloud-config.yaml (cloud-init/). */
+/** Writes dist/<cluster>/ into `dir` (an empty folder). */
 export function writeClusterDist(model: ClusterModel, dir: string): void {
-  mkdirSync(dir, { recursive: true });
-  synthManifests(model, dir);
-  writeFiles(dir, renderReviewCopies(model));
+  writeFiles(dir, renderClusterDist(model));
 }

@@ -8,7 +8,8 @@ import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { synthInfra } from '../infra/app';
 import { parseSynthArgs, UsageError, USAGE } from './args';
 import { replaceDir, withTempDir } from './atomic';
-import { writeClusterDist } from './dist';
+import { BackgroundWriter } from './background-writer';
+import { renderClusterDist } from './dist';
 
 export interface Output {
   write(text: string): unknown;
@@ -42,9 +43,17 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   }
   const models = specs.map((s) => s.model);
   const out = resolve(args.out);
-  withTempDir((tmp) => {
-    synthInfra(models, join(tmp, 'cdktf.out'));
-    for (const model of models) writeClusterDist(model, join(tmp, "dist", model.name));
+  withTempDir(out, (tmp) => {
+    // dist/ is rendered in memory and written by a second thread while this one runs cdktf.
+    const writer = new BackgroundWriter();
+    try {
+      for (const model of models) writer.write(join(tmp, 'dist', model.name), renderClusterDist(model));
+      synthInfra(models, join(tmp, 'cdktf.out'));
+    } catch (e) {
+      writer.abort();
+      throw e;
+    }
+    writer.finish();
     // Everything is built: only now touch the output folder.
     replaceDir(join(tmp, 'cdktf.out'), join(out, 'cdktf.out'));
     for (const model of models) replaceDir(join(tmp, 'dist', model.name), join(out, 'dist', model.name));

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runSynth } from '../../bin/synth-cli';
+import * as infraApp from '../../infra/app';
 
 function capture() {
   const out = { stdout: '', stderr: '' };
@@ -75,6 +76,36 @@ describe('npm run synth', () => {
     const before = tree(target);
     expect(runSynth(['--spec', 'clusters/missing.yaml', '--out', target], capture().io)).toBe(1);
     expect(tree(target)).toEqual(before);
+  });
+
+  test('a failure after validation leaves the existing output as it was and no temporary folder', () => {
+    // GIVEN an earlier synth's output
+    const target = join(tmp, 'keep-on-crash');
+    expect(runSynth(['--spec', 'clusters/dev.yaml', '--out', target], capture().io)).toBe(0);
+    const before = tree(target);
+    // WHEN the infra synth fails while dist/ is being written in the background
+    const spy = jest.spyOn(infraApp, 'synthInfra').mockImplementation(() => {
+      throw new Error('simulated cdktf failure');
+    });
+    const { out, io } = capture();
+    let code: number;
+    try {
+      code = runSynth(['--spec', 'clusters/lab.yaml', '--out', target], io);
+    } finally {
+      spy.mockRestore();
+    }
+    // THEN exit 1 with the cause, the old tree unchanged, nothing else in the folder
+    expect(code).toBe(1);
+    expect(out.stderr).toContain('simulated cdktf failure');
+    expect(tree(target)).toEqual(before);
+    expect(readdirSync(target).sort()).toEqual(['cdktf.out', 'dist']);
+  });
+
+  test('a successful synth leaves only cdktf.out and dist in the output folder', () => {
+    const target = join(tmp, 'only');
+    expect(runSynth(['--out', target], capture().io)).toBe(0);
+    expect(readdirSync(target).sort()).toEqual(['cdktf.out', 'dist']);
+    expect(readdirSync(join(target, 'dist')).sort()).toEqual(['dev', 'lab']);
   });
 
   test.each([
