@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const yaml = require('js-yaml');
+const { scaledSpecText } = require('./lib/scale-spec.js');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const tmp = mkdtempSync(join(tmpdir(), 'pve-k8s-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
@@ -117,22 +117,11 @@ function sameTree(a, b) {
   return x.size === y.size && [...x].every(([p, bytes]) => y.get(p)?.equals(bytes));
 }
 
-/** lab.yaml with its worker pools replaced by one pool of `count` workers, on networks big enough. */
+/** lab.yaml grown to one pool of `count` workers (scripts/lib/scale-spec.js), as a file. */
 function scaledSpec(count) {
-  const spec = yaml.load(readFileSync(join(root, 'clusters', 'lab.yaml'), 'utf8'));
-  spec.network = {
-    ...spec.network,
-    cidr: '10.32.0.0/16',
-    gateway: '10.32.0.1',
-    vip: '10.32.0.10',
-    metallb: { start: '10.32.255.1', end: '10.32.255.200' },
-    podCidr: '10.128.0.0/12', // Cilium gives each node a /24: 4,096 nodes at most
-  };
-  spec.controlPlane = { ...spec.controlPlane, ipStart: '10.32.0.11' };
-  spec.workers = [{ ...spec.workers[0], count, ipStart: '10.32.1.1' }];
   const file = join(tmp, 'specs', `workers-${count}.yaml`);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, yaml.dump(spec));
+  writeFileSync(file, scaledSpecText(count));
   return file;
 }
 

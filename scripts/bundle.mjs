@@ -9,7 +9,8 @@
  * Why: resolving and compiling hundreds of node_modules files costs more than synth itself on a
  * small machine. Each entry is a tiny loader that runs <name>.main.js (the bundle) through
  * vm.Script with a V8 code cache (<name>.main.<hash>.cache, written beside it by the first run),
- * so later runs skip parsing and compiling. The bundle is the same code as lib/: outputs are
+ * so later runs skip parsing and compiling; a new bundle is run once on clusters/ to fill that
+ * cache (see train()). The bundle is the same code as lib/: outputs are
  * byte-identical (scripts/bench.mjs checks it on every run).
  *
  * Two dependency files are replaced in the bundle, neither changing what is written:
@@ -18,8 +19,10 @@
  * - cdktf records a full stack trace for every token it creates (about 30 per VM), only to print
  *   it if resolving that token fails. The bundle records them only with CDK_DEBUG=true.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -140,4 +143,24 @@ for (const name of Object.keys(entries)) {
     if (f.startsWith(`${name}.main.`) && f.endsWith('.cache') && !f.includes(hash)) rmSync(join(outdir, f), { force: true });
   }
   writeFileSync(join(outdir, `${name}.js`), loader(name, hash), { mode: 0o755 });
+  if (!existsSync(join(outdir, `${name}.main.${hash}.cache`))) train(name);
+}
+
+/**
+ * The code cache holds what its first run compiled. A first run of `--help` would leave synth's
+ * code uncached for good, so a new bundle is run once here on the example clusters, into a
+ * scratch folder. Best effort: when clusters/ does not synthesize, the first real run writes it.
+ */
+function train(name) {
+  const scratch = mkdtempSync(join(tmpdir(), 'pve-k8s-bundle-'));
+  try {
+    const args = name === 'synth' ? ['--out', scratch] : [];
+    spawnSync(process.execPath, [join(outdir, `${name}.js`), ...args], {
+      cwd: root,
+      stdio: 'ignore',
+      env: { ...process.env, CDKTF_OUTDIR: join(scratch, 'cdktf.out') },
+    });
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

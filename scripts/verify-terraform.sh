@@ -18,7 +18,7 @@ bash scripts/verify-tf.sh || die "reference stacks failed"
 
 log "2/3 scale: 100 workers"
 t0=$(date +%s)
-node scripts/terraform/scale-spec.js 100 >"$WORK/scale.yaml"
+node scripts/lib/scale-spec.js 100 >"$WORK/scale.yaml"
 node lib/bundle/synth.js --spec "$WORK/scale.yaml" --out "$WORK/scale" >/dev/null 2>"$WORK/scale.err" || { cat "$WORK/scale.err" >&2; die "synth of the 100-worker spec failed"; }
 vms=$(node -e "const t=require(process.argv[1]); console.log(Object.keys(t.resource.proxmox_virtual_environment_vm).length)" "$WORK/scale/cdktf.out/stacks/scale/cdk.tf.json")
 [[ "$vms" == 103 ]] || die "expected 103 VMs in the 100-worker stack, found $vms"

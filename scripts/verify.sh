@@ -20,6 +20,7 @@ run_check tools bash scripts/tools.sh
 run_check k8s-tools bash scripts/k8s-tools.sh
 run_check synth npm run --silent synth
 run_check dist-up-to-date bash scripts/check-clean.sh dist/
+run_check bundle-matches-tsc bash scripts/check-bundle.sh
 run_check bindings-reproducible bash scripts/verify-bindings.sh
 run_check terraform bash scripts/verify-terraform.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
