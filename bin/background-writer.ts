@@ -95,9 +95,11 @@ export class BackgroundWriter {
     this.port.postMessage(null);
     const waited = Atomics.wait(this.state, 0, 0, FINISH_TIMEOUT_MS);
     const reply = receiveMessageOnPort(this.port);
-    this.port.close();
-    void this.worker.terminate();
-    if (waited === 'timed-out') throw new Error(`the file writer thread did not finish within ${FINISH_TIMEOUT_MS / 1000} s`);
+    this.port.close(); // the worker has closed its end too: its event loop is empty and it ends
+    if (waited === 'timed-out') {
+      void this.worker.terminate();
+      throw new Error(`the file writer thread did not finish within ${FINISH_TIMEOUT_MS / 1000} s`);
+    }
     return (reply?.message as { file: string; message: string } | null | undefined) ?? null;
   }
 }

@@ -26,7 +26,7 @@ import { createRequire } from 'node:module';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'package.json'));
-const { scaledSpecText } = require('./lib/scale-spec.js');
+const { scaledSpecText } = require('./scripts/lib/scale-spec.js');
 const runs = Math.max(1, Number(process.env.BENCH_RUNS ?? 5));
 const tmp = mkdtempSync(join(tmpdir(), 'pve-k8s-bench-'));
 process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
