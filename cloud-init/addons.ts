@@ -2,14 +2,14 @@
  * Add-ons the first control plane installs before GitOps can run: Cilium (values shared with the
  * GitOps release) and, when the spec names a repository, the GitOps engine and its root application.
  */
-import * as yaml from 'js-yaml';
+import { toYaml } from '../format/yaml';
 import { ciliumValues } from '../manifests/values/cilium';
 import type { ClusterModel } from '../spec';
 import { GITOPS_BOOTSTRAP, gitopsPath } from './facts';
 
 /** Cilium Helm values file: exactly ciliumValues(model). */
 export function renderCiliumValues(model: ClusterModel): string {
-  return yaml.dump(ciliumValues(model), { lineWidth: -1, noRefs: true });
+  return toYaml(ciliumValues(model));
 }
 
 /** The GitOps engine the bootstrap installs, or undefined when there is none (engine none, or no repoUrl). */
@@ -28,10 +28,9 @@ export function renderGitopsRoot(model: ClusterModel): string | undefined {
   const g = model.spec.addons.gitops;
   if (!engine || !g.repoUrl) return undefined;
   const path = gitopsPath(model);
-  const dump = (d: unknown) => yaml.dump(d, { lineWidth: -1, noRefs: true });
   if (engine === 'argocd') {
     const a = GITOPS_BOOTSTRAP.argocd;
-    return dump({
+    return toYaml({
       apiVersion: 'argoproj.io/v1alpha1',
       kind: 'Application',
       metadata: { name: a.rootApplication, namespace: a.namespace },
@@ -48,13 +47,13 @@ export function renderGitopsRoot(model: ClusterModel): string | undefined {
   }
   const f = GITOPS_BOOTSTRAP.flux;
   return [
-    dump({
+    toYaml({
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: f.rootSource, namespace: f.namespace },
       spec: { interval: '5m', url: g.repoUrl, ref: fluxRef(g.revision) },
     }),
-    dump({
+    toYaml({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
       kind: 'Kustomization',
       metadata: { name: f.rootKustomization, namespace: f.namespace },

@@ -1,5 +1,5 @@
 /** Files the kube-apiserver reads besides kubeadm's: audit policy and encryption at rest. */
-import * as yaml from 'js-yaml';
+import { toYaml } from '../format/yaml';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
 /**
@@ -29,7 +29,7 @@ export function renderAuditPolicy(): string {
       { level: 'Metadata' },
     ],
   };
-  return yaml.dump(policy, { lineWidth: -1, noRefs: true });
+  return toYaml(policy);
 }
 
 /** EncryptionConfiguration: Secrets encrypted with secretbox (XSalsa20-Poly1305); identity reads old plaintext. */
@@ -45,5 +45,5 @@ export function renderEncryptionConfig(secrets: BootstrapSecrets): string {
       },
     ],
   };
-  return yaml.dump(config, { lineWidth: -1, noRefs: true }).replace(slot, yamlSecret(secrets.encryptionKey));
+  return toYaml(config).replace(slot, yamlSecret(secrets.encryptionKey));
 }

@@ -4,7 +4,7 @@
  * Kubernetes minor (v1beta3 for 1.30, v1beta4 from 1.31: extraArgs become name/value lists,
  * timeouts move into `timeouts`).
  */
-import * as yaml from 'js-yaml';
+import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
 import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS } from './facts';
 import { CRI_SOCKET, NODE_PATHS } from './paths';
@@ -196,7 +196,7 @@ export function isFirstControlPlane(model: ClusterModel, node: NodeModel): boole
 }
 
 function dumpDocs(docs: readonly Doc[]): string {
-  return docs.map((d) => yaml.dump(d, { lineWidth: -1, noRefs: true })).join('---\n');
+  return docs.map((d) => toYaml(d)).join('---\n');
 }
 
 /**
@@ -220,5 +220,5 @@ export function renderKubeadmConfig(model: ClusterModel, node: NodeModel, secret
 export function renderKubeadmPatches(model: ClusterModel, node: NodeModel): Record<string, string> {
   if (node.role !== 'control-plane') return {};
   const patch = [{ op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${node.ip}` }];
-  return { 'kube-apiserver0+json.yaml': yaml.dump(patch, { lineWidth: -1 }) };
+  return { 'kube-apiserver0+json.yaml': toYaml(patch) };
 }

@@ -1,18 +1,17 @@
 /** Writes charts as manifests/<folder>/<Kind>.<namespace>.<name>.yaml (one object per file). */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as yaml from 'js-yaml';
+import { toYaml as yamlDocument } from '../format/yaml';
 import type { Chart } from 'cdk8s';
 import { chartFolder } from './build';
 
 /** Relative path -> file content, sorted by path; the whole manifests/ tree. */
 /**
- * One object as YAML. js-yaml rather than cdk8s' Yaml.stringify: the same documents (double
- * quotes, block literals, no line folding) at a quarter of the cost, which is most of synth's
- * time spent on manifests.
+ * One object as YAML: js-yaml's documents (double quotes, block literals, no line folding), via
+ * format/yaml (same bytes, a fraction of the cost; cdk8s' Yaml.stringify costs four times more).
  */
 export function toYaml(obj: unknown): string {
-  return yaml.dump(obj, { lineWidth: -1, noRefs: true, quotingType: '"' });
+  return yamlDocument(obj, { quotingType: '"' });
 }
 
 export function renderFiles(charts: readonly Chart[]): Map<string, string> {
