@@ -107,7 +107,8 @@ let cachedData;
 try {
   cachedData = fs.readFileSync(cacheFile);
 } catch {}
-const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8').replace(/^#!.*/, '')), { filename: file, cachedData });
+// The bundle is pure ASCII and already wrapped as a CommonJS module function (see the build).
+const script = new vm.Script(fs.readFileSync(file, 'latin1'), { filename: file, cachedData });
 if (cachedData === undefined || script.cachedDataRejected) {
   // Written at exit, so it holds every function this run compiled. Best effort (read-only lib/ is fine).
   process.once('exit', () => {
@@ -134,10 +135,19 @@ await build({
   target: 'node20',
   format: 'cjs',
   legalComments: 'none',
+  // ASCII only, no comments, wrapped like Module.wrap: the loader reads it as latin1 (a one-byte
+  // string, no UTF-8 decoding) and compiles it as is, saving ~15 ms per run over 4 MB.
+  charset: 'ascii',
+  minifyWhitespace: true,
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '\n});' },
   logLevel: 'warning',
   plugins: [cdk8sPlusK8sOnly, cdktfStackTraceOnDebug],
 });
 for (const name of Object.keys(entries)) {
+  const text = readFileSync(join(outdir, `${name}.main.js`), 'latin1');
+  const wide = text.search(/[^\x00-\x7f]/);
+  if (wide !== -1) throw new Error(`bundle: ${name}.main.js is not ASCII at offset ${wide} (the loader reads it as latin1): ${JSON.stringify(text.slice(wide - 40, wide + 10))}`);
   const hash = createHash('sha256').update(readFileSync(join(outdir, `${name}.main.js`))).digest('hex').slice(0, 16);
   for (const f of readdirSync(outdir)) {
     if (f.startsWith(`${name}.main.`) && f.endsWith('.cache') && !f.includes(hash)) rmSync(join(outdir, f), { force: true });
