@@ -15,6 +15,15 @@ export function argoRepoUrl(release: Release): string {
   return release.isOci ? release.chart.repo.replace(/^oci:\/\//, '') : release.chart.repo;
 }
 
+/** Automated sync with self-heal, server-side apply (CRDs exceed the client-side annotation limit), retries. */
+function syncPolicy(options: { readonly prune: boolean }) {
+  return {
+    automated: { prune: options.prune, selfHeal: true },
+    syncOptions: ['ServerSideApply=true', 'ServerSideDiff=true'],
+    retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
+  };
+}
+
 /** The Application of one release: helm source with the exact chart version and its values. */
 export function renderArgoApplication(scope: Chart, release: Release): Application {
   return new Application(scope, `app-${release.name}`, {
@@ -33,11 +42,7 @@ export function renderArgoApplication(scope: Chart, release: Release): Applicati
         helm: { releaseName: release.name, valuesObject: release.values },
       },
       destination: { server: IN_CLUSTER, namespace: release.namespace },
-      syncPolicy: {
-        automated: { prune: true, selfHeal: true },
-        syncOptions: ['ServerSideApply=true', 'ServerSideDiff=true'],
-        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-      },
+      syncPolicy: syncPolicy({ prune: true }),
     },
   });
 }
@@ -55,12 +60,7 @@ export function renderArgoGitApplication(scope: Chart, manifests: GitManifests):
       project: ARGOCD_PROJECT,
       source: { repoUrl: manifests.repo, path: manifests.path, targetRevision: manifests.revision },
       destination: { server: IN_CLUSTER },
-      syncPolicy: {
-        automated: { prune: false, selfHeal: true },
-        // CRDs exceed the client-side apply annotation limit.
-        syncOptions: ['ServerSideApply=true', 'ServerSideDiff=true'],
-        retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-      },
+      syncPolicy: syncPolicy({ prune: false }),
     },
   });
 }
