@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
-import { renderManifests } from '../manifests';
+import { renderManifestFiles } from '../manifests';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
@@ -16,13 +16,7 @@ export interface DistFile {
  * nodes/*.cloud-config.yaml (cloud-init/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
-  const rendered = renderManifests(model);
-  return [
-    ...[...rendered.manifests].map(([path, content]) => ({ path: `manifests/${path}`, content })),
-    { path: 'versions.json', content: rendered.versionsJson },
-    { path: 'RESTORE.md', content: rendered.restoreMd },
-    ...renderReviewCopies(model),
-  ];
+  return [...renderManifestFiles(model), ...renderReviewCopies(model)];
 }
 
 export function writeFiles(dir: string, files: readonly DistFile[]): void {

@@ -6,15 +6,15 @@
  *     dist/<name>/versions.json                                      every pinned version
  *     dist/<name>/RESTORE.md                                         this cluster's restore runbook
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { App } from 'cdk8s';
 import type { ClusterModel } from '../spec';
 import { buildPlatform, chartFolder } from './build';
 import { Platform } from './platform';
 import { restoreDocument } from './restore';
 import { defaultVersions, versionsDocument, type PlatformVersions } from './versions';
-import { renderFiles, writeTree } from './writer';
+import { renderFiles } from './writer';
 
 export interface SynthManifestsOptions {
   /**
@@ -58,14 +58,24 @@ function kustomizeFile(resources: readonly string[]): string {
   return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map((r) => `  - ${r}`), ''].join('\n');
 }
 
+/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md. */
+export function renderManifestFiles(model: ClusterModel, options: SynthManifestsOptions = {}): { path: string; content: string }[] {
+  const out = renderManifests(model, options);
+  return [
+    ...[...out.manifests].map(([path, content]) => ({ path: `manifests/${path}`, content })),
+    { path: 'versions.json', content: out.versionsJson },
+    { path: 'RESTORE.md', content: out.restoreMd },
+  ];
+}
+
 /** Writes manifests/, versions.json and RESTORE.md under `outdir` (= dist/<cluster>). Deterministic. */
 export function synthManifests(model: ClusterModel, outdir: string, options: SynthManifestsOptions = {}): void {
   if (!outdir) throw new Error(`synthManifests: outdir must be a directory like dist/${model.name}, received: ${JSON.stringify(outdir)}`);
-  const out = renderManifests(model, options);
-  writeTree(join(outdir, 'manifests'), out.manifests);
-  mkdirSync(outdir, { recursive: true });
-  writeFileSync(join(outdir, 'versions.json'), out.versionsJson);
-  writeFileSync(join(outdir, 'RESTORE.md'), out.restoreMd);
+  rmSync(join(outdir, 'manifests'), { recursive: true, force: true }); // stale files from an earlier synth disappear
+  for (const file of renderManifestFiles(model, options)) {
+    mkdirSync(dirname(join(outdir, file.path)), { recursive: true });
+    writeFileSync(join(outdir, file.path), file.content);
+  }
 }
 
 export { defaultVersions, type PlatformVersions } from './versions';

@@ -1,6 +1,6 @@
 /** Writes charts as manifests/<folder>/<Kind>.<namespace>.<name>.yaml (one object per file). */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { toYaml as yamlDocument } from '../format/yaml';
 import { ApiObject, Chart } from 'cdk8s';
 import { chartFolder } from './build';
@@ -50,16 +50,6 @@ function validateOnce(charts: readonly Chart[]): void {
     for (const c of root.node.findAll()) errors.push(...c.node.validate().map((e) => `[${c.node.path}] ${e}`));
   }
   if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-}
-
-/** Replaces `dir` with exactly `files` (stale files from an earlier synth disappear). */
-export function writeTree(dir: string, files: ReadonlyMap<string, string>): void {
-  rmSync(dir, { recursive: true, force: true });
-  for (const [rel, content] of files) {
-    const path = join(dir, rel);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, content);
-  }
 }
 
 /** Every file under `dir`, relative, sorted (for tests and verify). */
