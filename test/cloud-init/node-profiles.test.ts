@@ -1,4 +1,4 @@
-import { kubeletConfiguration, NODE_PATHS, renderKubeadmConfig } from '../../cloud-init';
+import { kubeletConfiguration, NODE_PATHS, renderKubeadmInitConfig } from '../../cloud-init';
 import { bootstrapSteps } from '../../cloud-init/scripts/bootstrap';
 import { DEBIAN_IMAGE, loadSpecFile, UBUNTU_IMAGE } from '../../spec';
 import { cloudConfig, docs, FAKE_SECRETS, fileIn, labWith, node } from './helpers';
@@ -8,7 +8,8 @@ const e2e = () => loadSpecFile('test/e2e/cluster/e2e.yaml').model;
 const KEY = e2e().sources.kubernetesSigningKey!;
 const debian = () => labWith((d) => { d.nodeOs = 'debian-12'; });
 const cniNone = (gitops: Record<string, unknown> = {}) => labWith((d) => { d.addons.cni = 'none'; d.addons.gitops = { ...d.addons.gitops, ...gitops }; });
-const stepNames = (model: ReturnType<typeof e2e>, name: string) => bootstrapSteps(model, node(model, name)).map((s) => s.name);
+/** Step names, without the last one (forget-join-secrets, common to every kubeadm node). */
+const stepNames = (model: ReturnType<typeof e2e>, name: string) => bootstrapSteps(model, node(model, name)).map((s) => s.name).slice(0, -1);
 const UNATTENDED = '/etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades';
 
 describe('node OS profile (nodeOs)', () => {
@@ -133,7 +134,7 @@ describe('Helm and chart sources (sources.helm, sources.charts)', () => {
 describe('CNI choice (addons.cni)', () => {
   test('GIVEN cni cilium (default) WHEN kubeadm init is configured THEN kube-proxy is skipped and Cilium is installed and waited for', () => {
     const model = labWith(() => undefined);
-    const init = docs(renderKubeadmConfig(model, node(model, 'lab-cp-1'), FAKE_SECRETS))[0]!;
+    const init = docs(renderKubeadmInitConfig(model, node(model, 'lab-cp-1'), FAKE_SECRETS))[0]!;
     expect(init.skipPhases).toEqual(['addon/kube-proxy']);
     expect(stepNames(model, 'lab-cp-1').slice(-4)).toEqual(['helm', 'cilium', 'node-ready', 'gitops']);
     expect(fileIn(cloudConfig(model, 'lab-cp-1'), NODE_PATHS.ciliumValues)).toBeDefined();
@@ -141,15 +142,15 @@ describe('CNI choice (addons.cni)', () => {
 
   test('GIVEN cni none and no GitOps engine WHEN the first control plane boots THEN kube-proxy runs and nothing after kubectl-access needs Helm, Cilium or a Ready node', () => {
     const model = e2e();
-    const init = docs(renderKubeadmConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[0]!;
+    const init = docs(renderKubeadmInitConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[0]!;
     expect(init.kind).toBe('InitConfiguration');
     expect(init.skipPhases).toBeUndefined();
-    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'kubeadm-init', 'kubectl-access']);
+    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'cluster-check', 'kubeadm-init', 'keep-join-certs', 'kubeadm-join', 'kubectl-access']);
     const cc = cloudConfig(model, 'e2e-cp-1');
     expect(fileIn(cc, NODE_PATHS.ciliumValues)).toBeUndefined();
     expect(fileIn(cc, NODE_PATHS.bootstrapScript)).not.toMatch(/cilium|helm/i);
     // The kubelet config does not depend on the CNI.
-    expect(docs(renderKubeadmConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[2]).toEqual(kubeletConfiguration());
+    expect(docs(renderKubeadmInitConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[2]).toEqual(kubeletConfiguration());
   });
 
   test('GIVEN cni none and Argo CD WHEN the first control plane boots THEN Helm installs Argo CD without Cilium or a Ready wait', () => {
