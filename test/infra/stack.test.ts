@@ -79,8 +79,9 @@ describe('the cluster stack (lab)', () => {
     expect(tf.output.kubeconfig_command.value).toBe('ssh ubuntu@10.20.0.11 sudo cat /etc/kubernetes/admin.conf > kubeconfig-lab.yaml');
   });
 
-  test('the state backend is local by default', () => {
-    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.lab.tfstate' } });
+  test('the state is local by default, in state/ next to cdktf.out/ (outside every folder synth writes), the same path on every machine', () => {
+    // Terraform runs in cdktf.out/stacks/lab/: three levels up is the project root.
+    expect(tf.terraform.backend).toEqual({ local: { path: '../../../state/lab.tfstate' } });
   });
 });
 
@@ -105,6 +106,18 @@ describe('stack options', () => {
   test('an s3 state backend is configured from the spec, without credentials', () => {
     const tf = synthStack(loadSpecFile('test/fixtures/accept/dedicated-lb-k8s131.yaml').model);
     expect(tf.terraform.backend.s3).toMatchObject({ bucket: 'tfstate', key: 'pve-k8s/prod.tfstate', use_path_style: true });
+  });
+
+  test('an s3 state is encrypted and locked with the DynamoDB table by default', () => {
+    const base = readFileSync('clusters/lab.yaml', 'utf8');
+    const tf = synthStack(modelFromText(`${base}state: { backend: s3, bucket: tfstate, dynamodbTable: tfstate-lock }\n`));
+    expect(tf.terraform.backend.s3).toEqual({ bucket: 'tfstate', key: 'pve-k8s/lab.tfstate', region: 'us-east-1', encrypt: true, dynamodb_table: 'tfstate-lock' });
+  });
+
+  test('a spec\'d local state path is relative to the project root', () => {
+    const base = readFileSync('clusters/lab.yaml', 'utf8');
+    expect(synthStack(modelFromText(`${base}state: { backend: local, path: ../states/lab.tfstate }\n`)).terraform.backend.local.path).toBe('../../../../states/lab.tfstate');
+    expect(synthStack(modelFromText(`${base}state: { backend: local, path: /srv/tf/lab.tfstate }\n`)).terraform.backend.local.path).toBe('/srv/tf/lab.tfstate');
   });
 
   test('a spec with 100 workers synthesizes one VM each with unique IDs and IPs', () => {
