@@ -19,5 +19,6 @@ if [[ ! -f lib/bundle/synth.js ]] || [[ -n "$(find bin infra spec cloud-init man
   npm run --silent build
 fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/verify-day2.XXXXXX")"
-trap 'rm -rf "$WORK"' EXIT
+# DAY2_KEEP=1 keeps the work folder (specs, stacks, state, each class's plan JSON) for debugging.
+if [[ -n "${DAY2_KEEP:-}" ]]; then log "keeping $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 TF="${PVE_K8S_TOOLS_DIR}/bin/terraform" node scripts/day2/check.js "$WORK"

@@ -68,6 +68,16 @@ function plan(config) {
   return JSON.parse(tf('show', '-json', 'day2.plan'));
 }
 
+/** Whether a planned value differs from the prior one, ignoring what is unknown until apply. */
+function differs(before, after, unknown) {
+  if (unknown === true) return false;
+  if (after && typeof after === 'object') {
+    const keys = new Set([...Object.keys(after), ...Object.keys(before ?? {})]);
+    return [...keys].some((k) => differs(before?.[k], after[k], unknown?.[k]));
+  }
+  return JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
+}
+
 const ACTION = { create: 'create', update: 'update', delete: 'delete', 'delete,create': 'replace', 'create,delete': 'replace' };
 
 /** Counts per resource type and action, the in-place attribute changes of VMs, and offences. */
@@ -83,7 +93,7 @@ function summarize(p, existing, cls) {
     counts[type][action] += 1;
     if (rc.type === 'proxmox_virtual_environment_vm' && action === 'update') {
       for (const k of Object.keys(rc.change.after ?? {})) {
-        if (JSON.stringify(rc.change.after[k]) !== JSON.stringify(rc.change.before?.[k])) vmUpdates.add(k);
+        if (differs(rc.change.before?.[k], rc.change.after[k], rc.change.after_unknown?.[k])) vmUpdates.add(k);
       }
     }
     const destructive = action === 'replace' || action === 'delete';
@@ -118,7 +128,9 @@ function main() {
   const rows = [];
   classes.forEach((cls, i) => {
     const t = Date.now();
-    const s = summarize(plan(configs[i]), existing, cls);
+    const p = plan(configs[i]);
+    fs.writeFileSync(path.join(WORK, `plan-${i + 1}.json`), JSON.stringify(p)); // kept with DAY2_KEEP=1
+    const s = summarize(p, existing, cls);
     rows.push({ cls, ...s });
     log(`${i + 1}/${classes.length} ${cls.name}: ${s.offences.length ? `FLAGGED (${s.offences.length})` : 'ok'} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
   });
