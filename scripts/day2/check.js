@@ -75,7 +75,10 @@ function differs(before, after, unknown) {
     const keys = new Set([...Object.keys(after), ...Object.keys(before ?? {})]);
     return [...keys].some((k) => differs(before?.[k], after[k], unknown?.[k]));
   }
-  return JSON.stringify(before ?? null) !== JSON.stringify(after ?? null);
+  // bpg/proxmox is an SDKv2 provider: it cannot tell null from "", false or 0 (a day-1 state built
+  // from planned values holds null where a real apply would have stored the zero value).
+  const zero = (v) => (v === null || v === undefined || v === '' || v === false || v === 0 ? null : v);
+  return JSON.stringify(zero(before)) !== JSON.stringify(zero(after));
 }
 
 const ACTION = { create: 'create', update: 'update', delete: 'delete', 'delete,create': 'replace', 'create,delete': 'replace' };
