@@ -1,5 +1,5 @@
 /** Build a tree in a temporary folder, then move it into place only when everything succeeded. */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -33,4 +33,22 @@ export function replaceDir(source: string, target: string): void {
   }
   if (existsSync(target)) rmSync(target, { recursive: true, force: true });
   renameSync(staged, target);
+}
+
+/**
+ * Moves every file of `source` (a folder) to the same relative path under `target`, replacing
+ * only those files: whatever else `target` holds (Terraform state, .terraform/, the lock file,
+ * another cluster's stack) is left as it is. Each file is replaced by a rename.
+ */
+export function installFiles(source: string, target: string): void {
+  for (const entry of readdirSync(source, { withFileTypes: true })) {
+    const from = join(source, entry.name);
+    const to = join(target, entry.name);
+    if (entry.isDirectory()) {
+      installFiles(from, to);
+    } else {
+      mkdirSync(target, { recursive: true });
+      renameSync(from, to);
+    }
+  }
 }

@@ -1,31 +1,5 @@
-/**
- * cdk8s app entry (cdk8s.yaml): `cdk8s synth` regenerates dist/<cluster>/ for every clusters/*.yaml
- * exactly as `npm run synth` does (manifests, node review copies, versions.json, RESTORE.md).
- *
- * cdk8s-cli empties its output folder before it runs the app, so cdk8s.yaml points that at a
- * scratch folder (.cdk8s.out) and this app replaces dist/<cluster>/ itself, only after every spec
- * validated and every file was built: on any error dist/ is left as it was.
- */
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
-import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
-import { replaceDir, withTempDir } from './atomic';
-import { writeClusterDist } from './dist';
+/** cdk8s app entry (cdk8s.yaml): `cdk8s synth` regenerates dist/<cluster>/ (see bin/cdk8s-run.ts). */
+import { runCdk8sApp } from './cdk8s-run';
 
-try {
-  const specs = loadSpecSet(specFilesIn('clusters'));
-  for (const { model, warnings } of specs) {
-    for (const w of warnings) process.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
-  }
-  withTempDir('dist', (tmp) => {
-    for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
-    for (const { model } of specs) replaceDir(join(tmp, model.name), join('dist', model.name));
-  });
-  for (const { model } of specs) process.stdout.write(`[cdk8s] ${model.name}: dist/${model.name}/\n`);
-  // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
-  const scratch = process.env.CDK8S_OUTDIR;
-  if (scratch) for (const { model } of specs) cpSync(join('dist', model.name, 'manifests'), join(scratch, model.name), { recursive: true });
-} catch (e) {
-  process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : (e as Error).stack}\n`);
-  process.exit(1);
-}
+const code = runCdk8sApp();
+if (code !== 0) process.exit(code);

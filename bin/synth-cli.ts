@@ -1,13 +1,15 @@
 /**
  * `npm run synth [-- --spec FILE --out DIR]`: specs -> cdktf.out/stacks/<name>/cdk.tf.json and
  * dist/<name>/ (GitOps manifests, node cloud-config review copies, versions, RESTORE.md).
- * Everything is built in a temp dir first; on any error nothing is written.
+ * Everything is built in a temp dir first; on any error nothing is written. Generated files are
+ * replaced one by one, never their folders: Terraform's files in cdktf.out/ stay (infra/state-files.ts).
  */
 import { join, resolve } from 'node:path';
 import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { synthInfra } from '../infra/app';
+import { applyStateMoves, planStateMoves, StateFilesError } from '../infra/state-files';
 import { parseSynthArgs, UsageError, USAGE } from './args';
-import { replaceDir, withTempDir } from './atomic';
+import { installFiles, replaceDir, withTempDir } from './atomic';
 import { BackgroundWriter } from './background-writer';
 import { renderClusterDist } from './dist';
 
@@ -20,7 +22,7 @@ export function runSynth(argv: readonly string[], io: { stdout: Output; stderr: 
   try {
     return synth(argv, io);
   } catch (e) {
-    if (e instanceof SpecSetError || e instanceof UsageError) {
+    if (e instanceof SpecSetError || e instanceof UsageError || e instanceof StateFilesError) {
       io.stderr.write(`error: ${e.message.split('\n').join('\nerror: ')}\n`);
       if (e instanceof UsageError) io.stderr.write(`\n${USAGE}\n`);
     } else {
@@ -43,6 +45,7 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   }
   const models = specs.map((s) => s.model);
   const out = resolve(args.out);
+  const moves = planStateMoves(models, join(out, 'cdktf.out'));
   withTempDir(out, (tmp) => {
     // dist/ is rendered in memory and written by a second thread while this one runs cdktf.
     const writer = new BackgroundWriter();
@@ -54,10 +57,12 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
       throw e;
     }
     writer.finish();
-    // Everything is built: only now touch the output folder.
-    replaceDir(join(tmp, 'cdktf.out'), join(out, 'cdktf.out'));
+    // Everything is built: only now touch the output folder. In cdktf.out/ only the generated
+    // files are replaced: Terraform's state, .terraform/ and lock file, other stacks stay.
+    installFiles(join(tmp, 'cdktf.out'), join(out, 'cdktf.out'));
     for (const model of models) replaceDir(join(tmp, 'dist', model.name), join(out, 'dist', model.name));
   });
+  for (const note of applyStateMoves(moves)) io.stderr.write(`notice: ${note}\n`);
   for (const model of models) {
     io.stdout.write(`synthesized ${model.name}: ${model.nodes.length} nodes -> ${join(args.out, 'cdktf.out', 'stacks', model.name)}, ${join(args.out, 'dist', model.name)}\n`);
   }

@@ -4,11 +4,22 @@
  * Construct IDs are `snippet` and `vm` under an ID equal to the node name, so Terraform
  * addresses are `..._file.<node>` / `..._vm.<node>`: renaming a node (or a pool, or the cluster)
  * replaces the VM; adding nodes or pools never touches existing ones.
+ *
+ * Day 2: the snippet is the node's boot-time user data, a day-1 input. Once a VM exists, no spec
+ * or toolkit change replaces its snippet or the VM (see lifecycle below and README "Day 2");
+ * in-place changes (cores, memory) never reboot it: they apply at its next reboot, which the
+ * operator does one node at a time. scripts/verify-day2.sh measures this with real Terraform.
  */
 import { Construct } from 'constructs';
 import { VirtualEnvironmentFile } from '../imports/providers/proxmox/virtual-environment-file';
 import { VirtualEnvironmentVm } from '../imports/providers/proxmox/virtual-environment-vm';
 import type { ClusterModel, NodeModel } from '../spec';
+
+/** Snippets hold join secrets: readable by root on the PVE host only. */
+export const SNIPPET_FILE_MODE = '0600';
+
+/** How long a removed node gets to shut down cleanly before it is forced off. */
+export const SHUTDOWN_TIMEOUT_SECONDS = 300;
 
 export interface NodeVmProps {
   readonly model: ClusterModel;
@@ -32,6 +43,16 @@ export class NodeVm extends Construct {
       datastoreId: node.host.storage.snippets,
       contentType: 'snippets',
       sourceRaw: { fileName: `${node.name}.cloud-config.yaml`, data: props.userData },
+      // Only root on the PVE host reads it: it holds join secrets (bpg chmods it over SFTP after
+      // the SSH upload that snippets use).
+      fileMode: SNIPPET_FILE_MODE,
+      lifecycle: {
+        // source_raw and file_mode are ForceNew: a changed cloud-config would re-upload the file,
+        // Proxmox would give the VM a new NoCloud instance-id and cloud-init would run again at the
+        // next boot (and the VM's user_data_file_id would become unknown). A node keeps its day-1
+        // snippet; new nodes get the current one.
+        ignoreChanges: ['source_raw', 'file_mode'],
+      },
     });
     this.snippet.overrideLogicalId(node.name);
     this.vm = new VirtualEnvironmentVm(this, 'vm', {
@@ -42,7 +63,13 @@ export class NodeVm extends Construct {
       tags: ['pve-k8s', `cluster-${model.name}`, node.role],
       onBoot: true,
       started: true,
-      stopOnDestroy: true,
+      // In-place changes (cores, memory) wait for the operator's reboot, one node at a time: an
+      // automatic reboot would restart every control plane of a resized pool at once.
+      rebootAfterUpdate: false,
+      // A removed node is shut down through the guest agent / ACPI (kubelet and containerd stop
+      // cleanly), forced off only after the timeout; drain it first (dist/<name>/OPERATIONS.md).
+      stopOnDestroy: false,
+      timeoutShutdownVm: SHUTDOWN_TIMEOUT_SECONDS,
       machine: 'q35',
       bios: 'seabios',
       scsiHardware: 'virtio-scsi-single',
@@ -80,8 +107,9 @@ export class NodeVm extends Construct {
         userDataFileId: this.snippet.id,
       },
       lifecycle: {
-        // The image is only the seed of the first boot; a newer image must not replace running nodes.
-        ignoreChanges: ['disk[0].file_id'],
+        // The image and the user data are only the seed of the first boot: a newer image or a
+        // changed cloud-config must not replace running nodes.
+        ignoreChanges: ['disk[0].file_id', 'initialization[0].user_data_file_id'],
       },
     });
     this.vm.overrideLogicalId(node.name);

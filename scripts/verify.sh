@@ -23,6 +23,7 @@ run_check dist-up-to-date bash scripts/check-clean.sh dist/
 run_check bundle-matches-tsc bash scripts/check-bundle.sh
 run_check bindings-reproducible bash scripts/verify-bindings.sh
 run_check terraform bash scripts/verify-terraform.sh
+run_check day2-plan bash scripts/verify-day2.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
 run_check manifests bash scripts/verify-manifests.sh
 run_check apiserver-dry-run bash scripts/verify-apiserver.sh

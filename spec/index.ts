@@ -5,3 +5,4 @@ export * from './model';
 export * from './schema';
 export * from './set';
 export * from './versions';
+export * from './state';

@@ -6,6 +6,7 @@ import { cidrsOverlap, ipToInt, isHostAddress, parseCidr, rangeContains, rangeSi
 import type { ClusterSpec } from './schema';
 import { formatPath, type SpecIssue, type SpecPath } from './errors';
 import type { ClusterModel, NodeModel } from './model';
+import { statePathProblem } from './state';
 import { kubernetesMinor, supportedKubernetesVersions } from './versions';
 
 export interface RuleResult {
@@ -60,6 +61,17 @@ export function specRules(spec: ClusterSpec): RuleResult {
   }
   const mirrored = spec.containerd.registryMirrors.map((m) => m.registry);
   duplicates(mirrored).forEach(({ value, index }) => err(['containerd', 'registryMirrors', index, 'registry'], 'registry listed twice', value));
+  const state = spec.state;
+  if (state.backend === 'local' && state.path !== undefined) {
+    const problem = statePathProblem(state.path);
+    if (problem) err(['state', 'path'], `the state file ${problem}`, state.path);
+  }
+  if (state.backend === 's3' && state.locking && state.dynamodbTable === undefined) {
+    err(['state', 'dynamodbTable'], 'S3 state is locked by default and Terraform 1.8 locks it only with a DynamoDB table: name one, or set state.locking: false', undefined);
+  }
+  if (state.backend === 's3' && !state.locking && state.dynamodbTable !== undefined) {
+    err(['state', 'locking'], 'locking is off but a dynamodbTable is set: remove one of them', false);
+  }
   if (spec.workers.reduce((n, w) => n + w.count, 0) === 0) {
     warnings.push({ path: ['workers'], message: 'no workers: workloads will run on the control planes (taint removed)', received: spec.workers });
   }

@@ -315,7 +315,13 @@ export const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
       backend: z.literal('local'),
-      path: z.string().min(1).optional().describe('State file path. @default "terraform.<name>.tfstate"'),
+      path: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'State file path, relative to the folder that holds cdktf.out/ (the project root), or absolute. Never inside cdktf.out/, dist/ or .cdk8s.out/ (synth writes there). @default "state/<name>.tfstate"',
+        ),
     }),
     z.strictObject({
       backend: z.literal('s3'),
@@ -323,6 +329,19 @@ export const StateSchema = z
       key: z.string().min(1).optional().describe('@default "pve-k8s/<name>.tfstate"'),
       region: z.string().default('us-east-1').describe('@default "us-east-1"'),
       endpoint: z.url().optional().describe('S3-compatible endpoint (MinIO, Ceph RGW). @default AWS'),
+      encrypt: z
+        .boolean()
+        .default(true)
+        .describe('Server-side encryption of the state object (it holds the join secrets and the Secret encryption key). @default true'),
+      dynamodbTable: z
+        .string()
+        .min(3)
+        .optional()
+        .describe('DynamoDB table that locks the state (Terraform 1.8 locks S3 state only this way; S3 lock files need 1.10). Required while locking is true.'),
+      locking: z
+        .boolean()
+        .default(true)
+        .describe('Lock the state during plan/apply. false is only for a store without DynamoDB (MinIO, Ceph): then one operator at a time. @default true'),
     }),
   ])
   .prefault({ backend: 'local' })

@@ -79,8 +79,22 @@ describe('the cluster stack (lab)', () => {
     expect(tf.output.kubeconfig_command.value).toBe('ssh ubuntu@10.20.0.11 sudo cat /etc/kubernetes/admin.conf > kubeconfig-lab.yaml');
   });
 
-  test('the state backend is local by default', () => {
-    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.lab.tfstate' } });
+  test('day 2: a VM never reboots for an in-place change, keeps its day-1 image and user data, and shuts down cleanly when removed', () => {
+    for (const [name, vm] of Object.entries(vms(tf))) {
+      expect([name, vm.reboot_after_update, vm.stop_on_destroy, vm.timeout_shutdown_vm]).toEqual([name, false, false, 300]);
+      expect(vm.lifecycle.ignore_changes).toEqual(['disk[0].file_id', 'initialization[0].user_data_file_id']);
+    }
+  });
+
+  test('day 2: a snippet is readable by root only and keeps its day-1 content (a new one would re-run cloud-init)', () => {
+    for (const [name, file] of Object.entries(snippets(tf))) {
+      expect([name, file.file_mode, file.lifecycle.ignore_changes]).toEqual([name, '0600', ['source_raw', 'file_mode']]);
+    }
+  });
+
+  test('the state is local by default, in state/ next to cdktf.out/ (outside every folder synth writes), the same path on every machine', () => {
+    // Terraform runs in cdktf.out/stacks/lab/: three levels up is the project root.
+    expect(tf.terraform.backend).toEqual({ local: { path: '../../../state/lab.tfstate' } });
   });
 });
 
@@ -105,6 +119,18 @@ describe('stack options', () => {
   test('an s3 state backend is configured from the spec, without credentials', () => {
     const tf = synthStack(loadSpecFile('test/fixtures/accept/dedicated-lb-k8s131.yaml').model);
     expect(tf.terraform.backend.s3).toMatchObject({ bucket: 'tfstate', key: 'pve-k8s/prod.tfstate', use_path_style: true });
+  });
+
+  test('an s3 state is encrypted and locked with the DynamoDB table by default', () => {
+    const base = readFileSync('clusters/lab.yaml', 'utf8');
+    const tf = synthStack(modelFromText(`${base}state: { backend: s3, bucket: tfstate, dynamodbTable: tfstate-lock }\n`));
+    expect(tf.terraform.backend.s3).toEqual({ bucket: 'tfstate', key: 'pve-k8s/lab.tfstate', region: 'us-east-1', encrypt: true, dynamodb_table: 'tfstate-lock' });
+  });
+
+  test('a spec\'d local state path is relative to the project root', () => {
+    const base = readFileSync('clusters/lab.yaml', 'utf8');
+    expect(synthStack(modelFromText(`${base}state: { backend: local, path: ../states/lab.tfstate }\n`)).terraform.backend.local.path).toBe('../../../../states/lab.tfstate');
+    expect(synthStack(modelFromText(`${base}state: { backend: local, path: /srv/tf/lab.tfstate }\n`)).terraform.backend.local.path).toBe('/srv/tf/lab.tfstate');
   });
 
   test('a spec with 100 workers synthesizes one VM each with unique IDs and IPs', () => {

@@ -1,0 +1,45 @@
+/**
+ * What `cdk8s synth` runs (through bin/cdk8s-app.ts): regenerates dist/<cluster>/ for every
+ * clusters/*.yaml exactly as `npm run synth` does (manifests, node review copies, versions.json,
+ * RESTORE.md). Writes nothing else: Terraform's files (state/, cdktf.out/) are never touched.
+ *
+ * cdk8s-cli empties its output folder before it runs the app, so cdk8s.yaml points that at a
+ * scratch folder (.cdk8s.out) and this replaces dist/<cluster>/ itself, only after every spec
+ * validated and every file was built: on any error dist/ is left as it was.
+ */
+import { cpSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
+import { replaceDir, withTempDir } from './atomic';
+import { writeClusterDist } from './dist';
+
+export interface RunCdk8sOptions {
+  /** Project root. @default the current folder */
+  readonly root?: string;
+  /** cdk8s-cli's output folder, which gets a copy of the manifests. @default process.env.CDK8S_OUTDIR */
+  readonly scratch?: string;
+}
+
+/** Returns the exit code. */
+export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
+  const root = options.root ?? '.';
+  const dist = join(root, 'dist');
+  try {
+    const specs = loadSpecSet(specFilesIn(join(root, 'clusters')));
+    for (const { model, warnings } of specs) {
+      for (const w of warnings) process.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
+    }
+    withTempDir(dist, (tmp) => {
+      for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
+      for (const { model } of specs) replaceDir(join(tmp, model.name), join(dist, model.name));
+    });
+    for (const { model } of specs) process.stdout.write(`[cdk8s] ${model.name}: dist/${model.name}/\n`);
+    // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
+    const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;
+    if (scratch) for (const { model } of specs) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });
+    return 0;
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : (e as Error).stack}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,46 @@
+// Day-2 change classes measured by scripts/verify-day2.sh: each is clusters/lab.yaml plus one
+// deliberate change (an overlay on the parsed base), never a copy of the spec.
+//   spec(doc)   mutates the parsed base spec (absent: the base itself)
+//   file        the spec's file name (absent: lab.yaml)
+//   stack(tf)   mutates the synthesized cdk.tf.json (a change no spec field makes)
+//   removed     node names whose resources this class may delete
+//   mustFail    a negative control: the check has to flag it, or the check itself is broken
+const crypto = require('node:crypto');
+
+/** A well-formed ssh-ed25519 public key for the "add an SSH key" class (not a real key pair). */
+function ed25519Key(comment) {
+  const field = (bytes) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    return Buffer.concat([length, bytes]);
+  };
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(crypto.createHash('sha256').update(comment).digest())]);
+  return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
+}
+
+const classes = [
+  { name: 'add a worker', spec: (d) => { d.workers[0].count = 4; } },
+  { name: 'add a pool', spec: (d) => { d.workers.push({ name: 'batch', count: 2, cores: 2, memory: 4096, disk: 50, ipStart: '10.20.0.41' }); } },
+  { name: 'kubernetes 1.30.3 -> 1.30.4', spec: (d) => { d.kubernetes.version = '1.30.4'; } },
+  { name: 'kubernetes 1.30.3 -> 1.31.10', spec: (d) => { d.kubernetes.version = '1.31.10'; } },
+  { name: 'add an SSH key', spec: (d) => { d.ssh.authorizedKeys.push(ed25519Key('second@lab')); } },
+  { name: 'control planes 3 -> 5', spec: (d) => { d.controlPlane.count = 5; } },
+  { name: 'containerd.registryMirrors', spec: (d) => { d.containerd = { registryMirrors: [{ registry: 'docker.io', endpoint: 'https://mirror.lab.example.internal' }] }; } },
+  { name: 'addons.gitops.revision', spec: (d) => { d.addons.gitops.revision = 'release-2'; } },
+  { name: 'addons.gitops.engine flux', spec: (d) => { d.addons.gitops.engine = 'flux'; } },
+  { name: 'ingress gateway-api', spec: (d) => { d.addons.ingress = { controller: 'gateway-api' }; } },
+  { name: 'same spec, other file name', file: 'lab-platform.yaml' },
+  { name: 'worker memory/cores', spec: (d) => { d.workers[0].memory = 32768; d.workers[0].cores = 8; } },
+  { name: 'remove a worker', spec: (d) => { d.workers[0].count = 2; }, removed: ['lab-worker-3'] },
+  { name: 'add a PVE host', spec: (d) => { d.proxmox.hosts.push({ name: 'pve4' }); } },
+  { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
+  {
+    name: 'toolkit renderer change',
+    stack: (tf) => {
+      for (const file of Object.values(tf.resource.proxmox_virtual_environment_file)) file.source_raw.data += '\n# rendered by a newer pve-k8s\n';
+    },
+  },
+  { name: 'NEGATIVE CONTROL: rename the worker pool', spec: (d) => { d.workers[0].name = 'general'; }, mustFail: true },
+];
+
+module.exports = { classes };
