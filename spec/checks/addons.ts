@@ -6,7 +6,7 @@ import { noCredentials } from './urls';
 
 /**
  * Namespaces Kubernetes and the platform own (whether or not an add-on is enabled today, so
- * enabling one later never meets a tenant). test/spec/checks.test.ts proves every namespace the
+ * enabling one later never meets a tenant). test/spec/reserved-namespaces.test.ts proves every namespace the
  * manifests create is listed.
  */
 export const RESERVED_NAMESPACES: readonly string[] = [

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SpecError } from '../../spec';
+import { loadSpecSet, setRules, SpecError, specFilesIn } from '../../spec';
 import { fixtureHeader, loadFixture, overlay } from '../fixtures/overlay';
 
 const dir = join(__dirname, '..', 'fixtures');
 const rejects = readdirSync(join(dir, 'reject')).filter((f) => f.endsWith('.yaml')).sort();
 const accepts = readdirSync(join(dir, 'accept')).filter((f) => f.endsWith('.yaml')).sort();
+const edges = readdirSync(join(dir, 'accept-edge')).filter((f) => f.endsWith('.yaml')).sort();
+const across = readdirSync(join(dir, 'reject-across')).filter((f) => f.endsWith('.yaml')).sort();
 
 /** Each must-reject fixture's header has `# expect: <fragment of the error message>`. */
 function expectedFragment(file: string): string {
@@ -41,6 +43,31 @@ describe('must-accept spec fixtures', () => {
   test.each(accepts)('%s loads', (name) => {
     const { model } = loadFixture(join('test', 'fixtures', 'accept', name));
     expect(model.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('must-accept edges (each a patch on clusters/lab.yaml)', () => {
+  test.each(edges)('%s loads without errors', (name) => {
+    const { model } = loadFixture(join('test', 'fixtures', 'accept-edge', name));
+    expect(model.nodes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('must-reject across specs: a second cluster checked against every clusters/*.yaml', () => {
+  const clusters = loadSpecSet(specFilesIn('clusters'));
+
+  test('the base second cluster coexists with clusters/', () => {
+    expect(setRules([loadFixture(join('test', 'fixtures', 'second-cluster.yaml'))], clusters)).toEqual([]);
+  });
+
+  test.each(across)('%s is rejected with its expected message on the second cluster', (name) => {
+    // GIVEN a second cluster with one deliberate clash WHEN checked against clusters/
+    const file = join('test', 'fixtures', 'reject-across', name);
+    const errors = setRules([loadFixture(file)], clusters);
+    // THEN the error is reported on the new file, with the expected message
+    const message = errors.map((e) => e.message).join('\n');
+    expect(message).toContain(`${file}: ${expectedFragment(file)}`);
+    for (const line of message.split('\n')) expect(line.startsWith(file)).toBe(true);
   });
 });
 

@@ -43,6 +43,15 @@ describe('rules across several specs', () => {
   });
 });
 
+describe('node names across clusters', () => {
+  test('GIVEN cluster a with pool b-cp and cluster a-b WHEN checked together THEN the shared node name is refused', () => {
+    const a = other((d) => { d.name = 'a'; d.workers = [{ name: 'b-cp', count: 1, ipStart: '10.60.0.21' }]; });
+    const ab = load({ ...labDoc(), name: 'a-b', proxmox: { ...labDoc().proxmox, endpoint: 'https://pve-x.example.internal:8006/', hosts: [{ name: 'pvx1' }, { name: 'pvx2' }, { name: 'pvx3' }] }, network: { ...labDoc().network, cidr: '10.70.0.0/24', gateway: '10.70.0.1', vip: '10.70.0.10', metallb: { start: '10.70.0.200', end: '10.70.0.220' } }, controlPlane: { ...labDoc().controlPlane, ipStart: '10.70.0.11' }, workers: [] }, 'clusters/a-b.yaml');
+    const text = setRules([a, ab]).map((e) => e.message).join('\n');
+    expect(text).toContain('clusters/a-b.yaml: controlPlane.name: node name a-b-cp-1 (VM name, hostname and snippet a-b-cp-1.cloud-config.yaml) is also a node of a in clusters/lab2.yaml');
+  });
+});
+
 describe('finding the specs of a folder', () => {
   const { specFilesIn } = jest.requireActual('../../spec') as typeof import('../../spec');
 
