@@ -39,8 +39,8 @@ export class CronError extends Error {}
 
 /** Go's time.ParseDuration for the units a schedule can use; returns seconds. */
 function parseGoDuration(text: string): number {
-  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  const units: Record<string, number> = { ns: 1e-9, us: 1e-6, '\u00b5s': 1e-6, '\u03bcs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h)/gy;
   let total = 0;
   let end = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
