@@ -26,6 +26,7 @@ try {
   const scratch = process.env.CDK8S_OUTDIR;
   if (scratch) for (const { model } of specs) cpSync(join('dist', model.name, 'manifests'), join(scratch, model.name), { recursive: true });
 } catch (e) {
-  process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : (e as Error).stack}\n`);
+  const detail = process.env.PVE_K8S_DEBUG ? (e as Error).stack : `synth failed: ${(e as Error).message}`;
+  process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : detail}\n`);
   process.exit(1);
 }
