@@ -61,7 +61,8 @@ export function specFilesIn(dir: string, source?: string): string[] {
  * Loads and checks a set of specs; throws SpecSetError with every file's problems. `contextFiles`
  * (e.g. every clusters/*.yaml when synth got --spec) are loaded only to check the set against:
  * the cross-cluster rules always see every cluster. One of them that does not load is skipped
- * (it is reported when it is synthesized itself).
+ * (it is reported when it is synthesized itself), and so is one with the name of a given spec
+ * (the given spec is that cluster, e.g. a variant of clusters/lab.yaml being tried).
  */
 export function loadSpecSet(files: readonly string[], contextFiles: readonly string[] = []): LoadedSpec[] {
   const loaded: LoadedSpec[] = [];
@@ -83,7 +84,9 @@ export function loadSpecSet(files: readonly string[], contextFiles: readonly str
       if (!(e instanceof SpecError)) throw e;
     }
   }
-  errors.push(...setRules(loaded, context));
+  // A context spec of the same cluster name is the cluster a given spec replaces (a variant being tried).
+  const names = new Set(loaded.map((s) => s.model.name));
+  errors.push(...setRules(loaded, context.filter((s) => !names.has(s.model.name))));
   if (errors.length > 0) throw new SpecSetError(errors);
   return loaded;
 }

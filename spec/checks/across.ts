@@ -75,9 +75,11 @@ function metallbIssues(a: ClusterModel, b: ClusterModel): SpecIssue[] {
 
 function nameIssues(a: ClusterModel, b: ClusterModel): SpecIssue[] {
   const names = new Map<string, NodeModel>(a.nodes.map((n) => [n.name, n]));
+  const reported = new Set<string>();
   return b.nodes.flatMap((node) => {
     const other = names.get(node.name);
-    if (!other) return [];
+    if (!other || reported.has(node.pool)) return [];
+    reported.add(node.pool);
     return [{ path: [...node.specPath, 'name'], message: `node name ${node.name} (VM name, hostname and snippet ${node.name}.cloud-config.yaml) is also a node of ${a.name} in ${a.file}; rename the cluster or the pool`, received: node.pool }];
   });
 }

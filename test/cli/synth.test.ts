@@ -134,6 +134,16 @@ describe('npm run synth', () => {
     expect(existsSync(join(tmp, 'clash'))).toBe(false);
   });
 
+  test('with --spec, a spec named like one in clusters/ stands in for it (a variant, not a second cluster)', () => {
+    // GIVEN a variant of clusters/lab.yaml with another worker size
+    const file = join(tmp, 'lab-variant.yaml');
+    writeFileSync(file, readFileSync('clusters/lab.yaml', 'utf8').replace('memory: 16384', 'memory: 32768'));
+    // WHEN it is synthesized alone THEN it is not compared with the lab it replaces
+    const { out, io } = capture();
+    expect(runSynth(['--spec', file, '--out', join(tmp, 'variant')], io)).toBe(0);
+    expect(out.stderr).toBe('');
+  });
+
   test('a successful synth leaves only cdktf.out and dist in the output folder', () => {
     const target = join(tmp, 'only');
     expect(runSynth(['--out', target], capture().io)).toBe(0);
