@@ -8,12 +8,17 @@ import { dirname, join } from 'node:path';
  * result into place is a rename on the same file system, never a copy (/tmp is often a tmpfs).
  */
 export function withTempDir<T>(parent: string, fn: (dir: string) => T): T {
-  mkdirSync(parent, { recursive: true });
+  // The first folder mkdir creates (undefined when `parent` existed): removed again on failure.
+  const created = mkdirSync(parent, { recursive: true });
   const dir = mkdtempSync(join(parent, TEMP_PREFIX));
+  let ok = false;
   try {
-    return fn(dir);
+    const result = fn(dir);
+    ok = true;
+    return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (!ok && created !== undefined) rmSync(created, { recursive: true, force: true });
   }
 }
 

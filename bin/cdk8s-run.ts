@@ -39,7 +39,8 @@ export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
     if (scratch) for (const { model } of specs) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });
     return 0;
   } catch (e) {
-    process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : (e as Error).stack}\n`);
+    const detail = process.env.PVE_K8S_DEBUG ? (e as Error).stack : `synth failed: ${(e as Error).message}`;
+    process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : detail}\n`);
     return 1;
   }
 }

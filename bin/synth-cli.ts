@@ -4,6 +4,7 @@
  * Everything is built in a temp dir first; on any error nothing is written. Generated files are
  * replaced one by one, never their folders: Terraform's files in cdktf.out/ stay (infra/state-files.ts).
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { synthInfra } from '../infra/app';
@@ -26,7 +27,10 @@ export function runSynth(argv: readonly string[], io: { stdout: Output; stderr: 
       io.stderr.write(`error: ${e.message.split('\n').join('\nerror: ')}\n`);
       if (e instanceof UsageError) io.stderr.write(`\n${USAGE}\n`);
     } else {
-      io.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+      // Not a spec problem: a bug or the environment (disk full). The message, never a stack
+      // trace, unless PVE_K8S_DEBUG is set.
+      const detail = process.env.PVE_K8S_DEBUG ? ((e as Error).stack ?? String(e)) : ((e as Error).message ?? String(e));
+      io.stderr.write(`error: synth failed: ${detail}\n`);
     }
     return 1;
   }
@@ -39,7 +43,9 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
     return 0;
   }
   const files = args.specs.length > 0 ? args.specs : specFilesIn('clusters');
-  const specs = loadSpecSet(files);
+  // With --spec, the cross-cluster rules still see every spec of clusters/ (when there is one).
+  const context = args.specs.length > 0 && existsSync('clusters') ? specFilesIn('clusters') : [];
+  const specs = loadSpecSet(files, context);
   for (const { model, warnings } of specs) {
     for (const w of warnings) io.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
   }

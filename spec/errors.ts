@@ -21,17 +21,66 @@ export function formatPath(path: SpecPath): string {
   return out === '' ? '(root)' : out;
 }
 
+/** Longest `received` text and message printed; a value is never serialised further than this. */
+export const MAX_RECEIVED_CHARS = 120;
+export const MAX_MESSAGE_CHARS = 600;
+/** Problems printed per file; the rest are counted. */
+export const MAX_ISSUES_PER_FILE = 50;
+
+/** A URL with any user:password part replaced, so a message never repeats a secret. */
+export function redactUrl(text: string): string {
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#\s]*@/i, '$1***@');
+}
+
+/**
+ * JSON of a value, cut after `limit` characters without serialising the rest: a YAML alias
+ * bomb (a few lines expanding to billions of nodes) costs no more than a short string.
+ */
+export function boundedJson(value: unknown, limit = MAX_RECEIVED_CHARS): string {
+  let out = '';
+  const full = () => out.length > limit;
+  const walk = (v: unknown): void => {
+    if (full()) return;
+    if (v === null || typeof v !== 'object') {
+      const text = JSON.stringify(typeof v === 'string' ? redactUrl(v) : v);
+      out += text === undefined ? String(v) : text.length > limit ? text.slice(0, limit + 1) : text;
+      return;
+    }
+    const entries: [string | undefined, unknown][] = Array.isArray(v) ? v.map((x) => [undefined, x]) : Object.keys(v).map((k) => [k, (v as Record<string, unknown>)[k]]);
+    out += Array.isArray(v) ? '[' : '{';
+    for (let i = 0; i < entries.length && !full(); i++) {
+      const [key, item] = entries[i]!;
+      if (i > 0) out += ',';
+      if (key !== undefined) out += `${JSON.stringify(key)}:`;
+      walk(item);
+    }
+    out += Array.isArray(v) ? ']' : '}';
+  };
+  walk(value);
+  return full() ? `${out.slice(0, limit - 3)}...` : out;
+}
+
 function formatReceived(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  return boundedJson(value);
+}
+
+function bound(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 3)}...` : text;
 }
 
 export function formatIssue(file: string, issue: SpecIssue): string {
   const where = issue.line !== undefined ? `${file}:${issue.line}:${issue.column ?? 1}` : file;
   const received = 'received' in issue ? ` (received ${formatReceived(issue.received)})` : '';
-  return `${where}: ${formatPath(issue.path)}: ${issue.message}${received}`;
+  return `${where}: ${bound(formatPath(issue.path), MAX_RECEIVED_CHARS)}: ${bound(issue.message, MAX_MESSAGE_CHARS)}${received}`;
+}
+
+/** One line per problem, at most MAX_ISSUES_PER_FILE of them, then how many more there are. */
+function formatIssues(file: string, issues: readonly SpecIssue[]): string {
+  const shown = issues.slice(0, MAX_ISSUES_PER_FILE).map((issue) => formatIssue(file, issue));
+  const more = issues.length - shown.length;
+  if (more > 0) shown.push(`${file}: ${more} more problem(s) not shown; fix the ones above first`);
+  return shown.join('\n');
 }
 
 /** Thrown when one or more specs are invalid. The message lists every problem, one per line. */
@@ -40,7 +89,7 @@ export class SpecError extends Error {
     readonly file: string,
     readonly issues: readonly SpecIssue[],
   ) {
-    super(issues.map((issue) => formatIssue(file, issue)).join('\n'));
+    super(formatIssues(file, issues));
     this.name = 'SpecError';
   }
 }

@@ -1,3 +1,4 @@
+export * from './cron';
 export * from './errors';
 export * from './ip';
 export * from './load';

@@ -1,15 +1,25 @@
 /** Reading spec files: YAML -> zod shape -> derived model -> cross-field rules. */
 import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
-import { z } from 'zod';
-import { SpecError, type SpecIssue, valueAt } from './errors';
+import { SpecError, type SpecIssue } from './errors';
 import { deriveModel, type ClusterModel } from './model';
-import { modelRules, specRules } from './rules';
+import { deployModelRules, deploySpecRules } from './checks';
+import { modelRules, specRules, type RuleResult } from './rules';
 import { ClusterSpecSchema } from './schema';
+import { zodIssues } from './zod-issues';
 
 export interface LoadedSpec {
   readonly model: ClusterModel;
   readonly warnings: readonly SpecIssue[];
+}
+
+/** 1-based line of the `---` that starts a second document (js-yaml gives no position for it). */
+function secondDocumentLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  const markers = lines.flatMap((l, i) => (/^---(\s|$)/.test(l) ? [i] : []));
+  const content = lines.findIndex((l) => l.trim() !== '' && !l.trimStart().startsWith('#') && !/^(---|%)/.test(l));
+  const line = markers.find((m) => m > content) ?? markers[1];
+  return line === undefined ? undefined : line + 1;
 }
 
 /** Parses YAML text; syntax errors carry line and column. */
@@ -18,24 +28,24 @@ export function parseYaml(text: string, file: string): unknown {
     return yaml.load(text, { filename: file, schema: yaml.CORE_SCHEMA });
   } catch (e) {
     if (e instanceof yaml.YAMLException) {
+      if (!e.mark) {
+        const line = /single document/.test(e.reason) ? secondDocumentLine(text) : undefined;
+        const message = /single document/.test(e.reason)
+          ? 'invalid YAML: the file holds more than one document (a "---" line); one spec per file'
+          : `invalid YAML: ${e.reason}`;
+        throw new SpecError(file, [{ path: [], message, ...(line === undefined ? {} : { line }) }]);
+      }
       throw new SpecError(file, [
         { path: [], message: `invalid YAML: ${e.reason}`, line: e.mark.line + 1, column: e.mark.column + 1 },
       ]);
     }
+    if (e instanceof RangeError) throw new SpecError(file, [{ path: [], message: 'invalid YAML: nested too deeply' }]);
     throw e;
   }
 }
 
-function zodIssues(error: z.ZodError, doc: unknown): SpecIssue[] {
-  return error.issues.map((issue): SpecIssue => {
-    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-    if (issue.code === 'unrecognized_keys') {
-      return { path, message: `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (typo?)`, received: issue.keys };
-    }
-    const received = valueAt(doc, path);
-    if (received === undefined && issue.code === 'invalid_type') return { path, message: 'is required', received };
-    return { path, message: issue.message, received };
-  });
+function merge(a: RuleResult, b: RuleResult): RuleResult {
+  return { errors: [...a.errors, ...b.errors], warnings: [...a.warnings, ...b.warnings] };
 }
 
 /** Validates a parsed document. Throws SpecError listing every problem. */
@@ -44,14 +54,14 @@ export function loadSpecDocument(doc: unknown, file: string): LoadedSpec {
     throw new SpecError(file, [{ path: [], message: 'the spec must be a YAML mapping', received: doc }]);
   }
   const parsed = ClusterSpecSchema.safeParse(doc);
-  if (!parsed.success) throw new SpecError(file, zodIssues(parsed.error, doc));
+  if (!parsed.success) throw new SpecError(file, zodIssues(ClusterSpecSchema, parsed.error, doc));
   const spec = parsed.data;
-  const first = specRules(spec);
+  const first = merge(specRules(spec), deploySpecRules(spec));
   const derived = deriveModel(spec, file);
   const errors = [...first.errors, ...derived.issues];
   const warnings = [...first.warnings];
   if (derived.model) {
-    const second = modelRules(spec, derived.model);
+    const second = merge(modelRules(spec, derived.model), deployModelRules(derived.model));
     errors.push(...second.errors);
     warnings.push(...second.warnings);
   }

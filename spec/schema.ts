@@ -6,17 +6,16 @@
  * default lives here, documented with `@default` in its description.
  */
 import { z } from 'zod';
-import { isCidr, isIpv4, parseCidr } from './ip';
-import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS } from './versions';
+import { isCidr, parseCidr } from './ip';
+import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS, supportedKubernetesVersionList } from './versions';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
 
-const ipv4 = () => z.string().refine(isIpv4, { message: 'must be an IPv4 address like 10.0.0.10' });
+const ipv4 = () => z.ipv4({ message: 'must be an IPv4 address like 10.0.0.10' });
 const cidr = () =>
   z
-    .string()
-    .refine(isCidr, { message: 'must be an IPv4 CIDR like 10.0.0.0/24' })
+    .cidrv4({ message: 'must be an IPv4 CIDR like 10.0.0.0/24' })
     .superRefine((text, ctx) => {
       if (!isCidr(text)) return;
       try {
@@ -80,7 +79,7 @@ export const ImageSchema = z
     checksum: z
       .strictObject({
         algorithm: z.enum(['sha256', 'sha512']).default('sha256').describe('@default "sha256"'),
-        value: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: 'must be a lowercase hex digest' }),
+        value: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: 'must be a lowercase hex digest' }).describe('The digest in lowercase hex: 64 digits for sha256, 128 for sha512.'),
       })
       .optional()
       .describe('Verify the download against this digest. @default the pinned digest of the default image, if any; none for a custom url'),
@@ -178,7 +177,8 @@ export const AddonsSchema = z
         repoUrl: z.string().min(1).optional().describe('Git repository holding dist/. @default none (no root application is bootstrapped)'),
         revision: z.string().min(1).default('main').describe('@default "main"'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('The GitOps engine that applies dist/ from Git.'),
     ingress: z
       .strictObject({
         controller: z
@@ -187,12 +187,14 @@ export const AddonsSchema = z
           .describe('nginx = F5 NGINX Ingress Controller; ingress-nginx is retired (warning); gateway-api = the Gateway API implementation of Cilium (a Gateway on the ingress IP, HTTPRoutes instead of Ingresses). @default "nginx"'),
         ip: ipv4().optional().describe('LoadBalancer IP of the ingress. @default the first MetalLB address'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('How platform hostnames are served.'),
     certManager: z
       .strictObject({
         acmeEmail: z.email().optional().describe('Contact for the ACME issuers. @default admin@<domain>'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('cert-manager and its ACME issuers.'),
     monitoring: z
       .strictObject({
         enabled: z.boolean().default(true).describe('@default true'),
@@ -200,44 +202,54 @@ export const AddonsSchema = z
         prometheusStorage: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('50Gi').describe('@default "50Gi"'),
         grafanaStorage: z.string().regex(/^\d+(Mi|Gi|Ti)$/).default('10Gi').describe('@default "10Gi"'),
       })
-      .prefault({}),
-    logging: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}),
-    harbor: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}),
+      .prefault({})
+      .describe('Prometheus, Alertmanager and Grafana.'),
+    logging: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}).describe('Loki and Alloy collecting pod logs.'),
+    harbor: z.strictObject({ enabled: z.boolean().default(true).describe('@default true') }).prefault({}).describe('Harbor container registry.'),
     storage: z
       .strictObject({
         provider: z.enum(['local-path', 'nfs']).default('local-path').describe('@default "local-path"'),
-        nfs: z.strictObject({ server: z.string().min(1), share: z.string().startsWith('/') }).optional(),
+        nfs: z
+          .strictObject({
+            server: z.string().min(1).describe('NFS server host name or IP.'),
+            share: z.string().startsWith('/').describe('Exported path, e.g. /export/k8s.'),
+          })
+          .optional()
+          .describe('The NFS export (provider "nfs").'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('Default StorageClass for persistent volumes.'),
     backups: z
       .strictObject({
         etcdSchedule: z.string().default('0 */6 * * *').describe('@default every 6 hours'),
         etcdKeep: count(1, 1000).default(12).describe('Snapshots kept on each control plane. @default 12'),
         s3: z
           .strictObject({
-            endpoint: z.url(),
-            bucket: z.string().min(3),
+            endpoint: z.url().describe('S3 API URL, e.g. https://s3.example.com (credentials come from a Secret, never from here).'),
+            bucket: z.string().min(3).describe('Bucket name (S3 naming rules).'),
             region: z.string().default('us-east-1').describe('@default "us-east-1"'),
           })
           .optional()
           .describe('Off-cluster copy of etcd snapshots and Velero backups. @default none'),
         velero: z.boolean().default(true).describe('@default true'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('etcd snapshots and Velero backups.'),
     tenants: z
       .array(
         z.strictObject({
-          name: label('tenant namespace'),
-          adminGroups: z.array(z.string().min(1)).default([]),
-          editGroups: z.array(z.string().min(1)).default([]),
-          viewGroups: z.array(z.string().min(1)).default([]),
+          name: label('tenant namespace').describe('Namespace of the tenant.'),
+          adminGroups: z.array(z.string().min(1)).default([]).describe('Groups bound to the admin ClusterRole in the namespace. @default []'),
+          editGroups: z.array(z.string().min(1)).default([]).describe('Groups bound to the edit ClusterRole in the namespace. @default []'),
+          viewGroups: z.array(z.string().min(1)).default([]).describe('Groups bound to the view ClusterRole in the namespace. @default []'),
           quota: z
             .strictObject({
-              cpu: z.string().default('8'),
-              memory: z.string().default('16Gi'),
-              pods: z.number().int().min(1).default(50),
+              cpu: z.string().default('8').describe('CPU requests limit, a Kubernetes quantity. @default "8"'),
+              memory: z.string().default('16Gi').describe('Memory requests limit, a Kubernetes quantity. @default "16Gi"'),
+              pods: z.number().int().min(1).default(50).describe('Pod count limit. @default 50'),
             })
-            .prefault({}),
+            .prefault({})
+            .describe('ResourceQuota of the namespace.'),
         }),
       )
       .default([])
@@ -314,7 +326,7 @@ export const SourcesSchema = z
 export const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
-      backend: z.literal('local'),
+      backend: z.literal('local').describe('Terraform state in a local file.'),
       path: z
         .string()
         .min(1)
@@ -324,8 +336,8 @@ export const StateSchema = z
         ),
     }),
     z.strictObject({
-      backend: z.literal('s3'),
-      bucket: z.string().min(3),
+      backend: z.literal('s3').describe('Terraform state in an S3 bucket.'),
+      bucket: z.string().min(3).describe('Bucket name (S3 naming rules).'),
       key: z.string().min(1).optional().describe('@default "pve-k8s/<name>.tfstate"'),
       region: z.string().default('us-east-1').describe('@default "us-east-1"'),
       endpoint: z.url().optional().describe('S3-compatible endpoint (MinIO, Ceph RGW). @default AWS'),
@@ -375,16 +387,22 @@ export const ClusterSpecSchema = z
       .strictObject({
         authorizedKeys: z
           .array(z.string().regex(/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/=]+( .*)?$/, { message: 'must be an OpenSSH public key line' }))
-          .min(1),
+          .min(1)
+          .describe('OpenSSH public key lines allowed to log in as the SSH user.'),
         user: label('SSH user', 32).default('ubuntu').describe('@default "ubuntu"'),
       })
       .describe('Admin access to the nodes (public keys only).'),
     kubernetes: z
       .strictObject({
-        version: z.string().default(DEFAULT_KUBERNETES_VERSION).describe(`Exact Kubernetes version. @default "${DEFAULT_KUBERNETES_VERSION}"`),
+        version: z
+          .string()
+          .default(DEFAULT_KUBERNETES_VERSION)
+          .meta({ enum: supportedKubernetesVersionList() })
+          .describe(`Exact Kubernetes version (a quoted string). @default "${DEFAULT_KUBERNETES_VERSION}"`),
         clusterDomain: z.string().regex(DNS_NAME).default('cluster.local').describe('@default "cluster.local"'),
       })
-      .prefault({}),
+      .prefault({})
+      .describe('Kubernetes version and in-cluster DNS domain.'),
     addons: AddonsSchema,
     state: StateSchema,
   })

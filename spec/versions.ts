@@ -206,3 +206,8 @@ export const GATEWAY_API_CRDS_SOURCE = {
   path: 'config/crd/standard',
   revision: COMPONENTS.gatewayApi,
 } as const;
+
+/** Every version the matrix accepts, e.g. 1.30.0 ... 1.30.14 (the editor schema lists them). */
+export function supportedKubernetesVersionList(): string[] {
+  return KUBERNETES_MATRIX.flatMap((m) => Array.from({ length: m.latestPatch + 1 }, (_, p) => `${m.minor}.${p}`));
+}

@@ -1,28 +1,12 @@
 /** PrometheusRules: node down, certificate expiry, etcd backup missing or failed. */
 import type { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr as Expr } from '../../imports/monitoring.coreos.com';
+import { parseCronSchedule } from '../../spec';
 import type { Platform } from '../platform';
 import { ETCD_BACKUP_NAMESPACE } from './etcd-backup';
 
-/**
- * Seconds between two runs of a cron schedule, for the simple shapes the spec uses
- * ("m h * * *", "m *\/N * * *", "*\/N * * * *"); otherwise one day.
- */
-export function cronIntervalSeconds(schedule: string): number {
-  const fields = schedule.trim().split(/\s+/);
-  if (fields.length !== 5) throw new Error(`etcd backup schedule must have 5 cron fields, received: ${JSON.stringify(schedule)}`);
-  const [minute, hour, dom, month, dow] = fields as [string, string, string, string, string];
-  const every = (f: string) => /^\*\/(\d+)$/.exec(f)?.[1];
-  if (dom !== '*' || month !== '*' || dow !== '*') return 86_400;
-  if (every(minute)) return Number(every(minute)) * 60;
-  if (every(hour)) return Number(every(hour)) * 3600;
-  if (hour === '*') return 3600;
-  if (/^\d+(,\d+)+$/.test(hour)) return Math.ceil(86_400 / hour.split(',').length);
-  return 86_400;
-}
-
 export function renderAlertRules(scope: Construct, platform: Platform, namespace: string): PrometheusRule {
-  const interval = cronIntervalSeconds(platform.model.spec.addons.backups.etcdSchedule);
+  const interval = parseCronSchedule(platform.model.spec.addons.backups.etcdSchedule).maxIntervalSeconds;
   // Missing = no successful snapshot for two intervals plus half an hour of slack.
   const missingAfter = 2 * interval + 1800;
   const sev = (severity: string) => ({ severity });

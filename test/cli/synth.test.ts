@@ -101,6 +101,49 @@ describe('npm run synth', () => {
     expect(readdirSync(target).sort()).toEqual(['cdktf.out', 'dist']);
   });
 
+  test('a failure after validation removes an output folder synth created and prints no stack trace', () => {
+    // GIVEN an output folder that does not exist yet
+    const target = join(tmp, 'new', 'nested');
+    const spy = jest.spyOn(infraApp, 'synthInfra').mockImplementation(() => {
+      throw new Error('simulated cdktf failure');
+    });
+    const { out, io } = capture();
+    let code: number;
+    try {
+      code = runSynth(['--spec', 'clusters/dev.yaml', '--out', target], io);
+    } finally {
+      spy.mockRestore();
+    }
+    // THEN exit 1, the cause in one line, and no folder left behind
+    expect(code).toBe(1);
+    expect(out.stderr).toContain('error: synth failed: simulated cdktf failure\n');
+    expect(out.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(tmp, 'new'))).toBe(false);
+  });
+
+  test('with --spec, the cross-cluster rules still see every spec in clusters/', () => {
+    // GIVEN a new spec whose VM IDs clash with clusters/lab.yaml (same Proxmox cluster)
+    const file = join(tmp, 'lab2.yaml');
+    writeFileSync(file, readFileSync('clusters/dev.yaml', 'utf8').replace('name: dev', 'name: lab2').replace('- name: pve-dev', '- name: pve1').replace('vmIdBase: 3000', 'vmIdBase: 2000').replace('routerId: 52', 'routerId: 53'));
+    const { out, io } = capture();
+    // WHEN only it is synthesized
+    const code = runSynth(['--spec', file, '--out', join(tmp, 'clash')], io);
+    // THEN it is refused, naming the new file and the field the user wrote
+    expect(code).toBe(1);
+    expect(out.stderr).toContain(`error: ${file}: proxmox.vmIdBase: VM ID 2001 of lab2-cp-1 is also used by lab-cp-1 in clusters/lab.yaml (same Proxmox cluster)`);
+    expect(existsSync(join(tmp, 'clash'))).toBe(false);
+  });
+
+  test('with --spec, a spec named like one in clusters/ stands in for it (a variant, not a second cluster)', () => {
+    // GIVEN a variant of clusters/lab.yaml with another worker size
+    const file = join(tmp, 'lab-variant.yaml');
+    writeFileSync(file, readFileSync('clusters/lab.yaml', 'utf8').replace('memory: 16384', 'memory: 32768'));
+    // WHEN it is synthesized alone THEN it is not compared with the lab it replaces
+    const { out, io } = capture();
+    expect(runSynth(['--spec', file, '--out', join(tmp, 'variant')], io)).toBe(0);
+    expect(out.stderr).toBe('');
+  });
+
   test('a successful synth leaves only cdktf.out and dist in the output folder', () => {
     const target = join(tmp, 'only');
     expect(runSynth(['--out', target], capture().io)).toBe(0);

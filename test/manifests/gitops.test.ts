@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { CHARTS } from '../../spec';
 import { Release, synthManifests } from '../../manifests';
 import { listFiles } from '../../manifests/writer';
-import { cronIntervalSeconds } from '../../manifests/addons/alert-rules';
 import { labModel, render } from './helpers';
 
 describe('GIVEN one cluster model WHEN rendered for Argo CD and for Flux', () => {
@@ -94,12 +93,5 @@ describe('GIVEN synthManifests', () => {
 describe('GIVEN invalid input', () => {
   it('WHEN a release has a floating chart version THEN it throws with the value received', () => {
     expect(() => new Release({ name: 'x', namespace: 'y', chart: { ...CHARTS.metallb, version: '0.15.x' }, values: {} })).toThrow(/exact semantic version, received: "0.15.x"/);
-  });
-
-  it('WHEN the etcd schedule is not a 5-field cron THEN it throws; common schedules give their interval', () => {
-    expect(() => cronIntervalSeconds('@daily')).toThrow(/received: "@daily"/);
-    expect(cronIntervalSeconds('0 */6 * * *')).toBe(6 * 3600);
-    expect(cronIntervalSeconds('*/30 * * * *')).toBe(1800);
-    expect(cronIntervalSeconds('15 2 * * *')).toBe(86400);
   });
 });

@@ -1,0 +1,69 @@
+/**
+ * Proxmox rules: the API endpoint, bridges and VLANs, storage that must be shared, and VM IDs
+ * after derivation.
+ */
+import type { ClusterModel } from '../model';
+import type { ClusterSpec } from '../schema';
+import type { Report } from './report';
+import { noCredentials } from './urls';
+
+/** Proxmox's VM ID range (`pvesh get /cluster/nextid` and qm refuse anything else). */
+export const VM_ID_MAX = 999_999_999;
+
+/**
+ * Storages every Proxmox VE install creates on each node's own disks. Decision: these are
+ * node-local, so they cannot be shared image storage, and HA cannot restart a VM whose disk is
+ * on one of them on another host (the disk died with its host).
+ */
+export const NODE_LOCAL_STORAGES: readonly string[] = ['local', 'local-lvm', 'local-zfs'];
+
+export function proxmoxRules(spec: ClusterSpec, report: Report): void {
+  const px = spec.proxmox;
+  const endpoint = ['proxmox', 'endpoint'];
+  if (noCredentials(report, endpoint, px.endpoint)) {
+    if (!/^https:\/\/[^/?#]/i.test(px.endpoint)) {
+      report.error(endpoint, 'is malformed: write https://<host>:8006/', px.endpoint);
+    } else {
+      const url = new URL(px.endpoint);
+      if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+        report.error(endpoint, `must be the server only, without the API path: https://${url.host}/`, px.endpoint);
+      }
+    }
+  }
+
+  const reportedStorage = new Set<string>();
+  const once = (kind: string, name: string) => !reportedStorage.has(`${kind}:${name}`) && reportedStorage.add(`${kind}:${name}`);
+  px.hosts.forEach((host, i) => {
+    if (host.bridge.length > 15) report.error(['proxmox', 'hosts', i, 'bridge'], 'Linux interface names are at most 15 characters', host.bridge);
+    if (spec.network.vlan !== undefined && /(\.\d+|v\d+)$/.test(host.bridge)) {
+      report.error(['proxmox', 'hosts', i, 'bridge'], `this bridge already carries a VLAN; with network.vlan ${spec.network.vlan} the traffic would be tagged twice: use the untagged bridge (e.g. ${host.bridge.replace(/(\.\d+|v\d+)$/, '')}) or drop network.vlan`, host.bridge);
+    }
+    if (px.sharedImageStorage && NODE_LOCAL_STORAGES.includes(host.storage.image) && once('image', host.storage.image)) {
+      report.error(['proxmox', 'hosts', i, 'storage', 'image'], `sharedImageStorage needs storage shared by all hosts; "${host.storage.image}" is on each host's own disk`, host.storage.image);
+    }
+    if (px.ha && NODE_LOCAL_STORAGES.includes(host.storage.disk) && once('disk', host.storage.disk)) {
+      report.error(['proxmox', 'hosts', i, 'storage', 'disk'], `proxmox.ha needs VM disks on shared storage (Ceph, NFS, ...); "${host.storage.disk}" is on the host's own disk, so HA cannot restart its VMs elsewhere`, host.storage.disk);
+    }
+  });
+}
+
+/** Derived VM IDs stay inside Proxmox's range (the base may be fine while base + offset is not). */
+export function vmIdRules(model: ClusterModel, report: Report): void {
+  const reported = new Set<string>();
+  for (const node of model.nodes) {
+    if (node.vmId <= VM_ID_MAX) continue;
+    const explicit = node.specPath.length > 0 && hasVmIdStart(model.spec, node.specPath);
+    const path = explicit ? [...node.specPath, 'vmIdStart'] : ['proxmox', 'vmIdBase'];
+    const key = path.join('.');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    report.error(path, `gives ${node.name} VM ID ${node.vmId}, above Proxmox's maximum ${VM_ID_MAX}`, explicit ? node.vmId - node.index + 1 : model.spec.proxmox.vmIdBase);
+  }
+}
+
+/** True when the pool at `specPath` sets vmIdStart itself (rather than deriving it from vmIdBase). */
+export function hasVmIdStart(spec: ClusterSpec, specPath: readonly (string | number)[]): boolean {
+  let value: unknown = spec;
+  for (const part of specPath) value = (value as Record<string | number, unknown>)?.[part];
+  return (value as { vmIdStart?: number } | undefined)?.vmIdStart !== undefined;
+}
