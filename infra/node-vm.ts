@@ -51,7 +51,8 @@ export class NodeVm extends Construct {
         // Proxmox would give the VM a new NoCloud instance-id and cloud-init would run again at the
         // next boot (and the VM's user_data_file_id would become unknown). A node keeps its day-1
         // snippet; new nodes get the current one.
-        ignoreChanges: ['source_raw', 'file_mode'],
+        // node_name: see the VM below (the snippet stays on the VM's host).
+        ignoreChanges: ['source_raw', 'file_mode', 'node_name'],
       },
     });
     this.snippet.overrideLogicalId(node.name);
@@ -108,8 +109,10 @@ export class NodeVm extends Construct {
       },
       lifecycle: {
         // The image and the user data are only the seed of the first boot: a newer image or a
-        // changed cloud-config must not replace running nodes.
-        ignoreChanges: ['disk[0].file_id', 'initialization[0].user_data_file_id'],
+        // changed cloud-config must not replace running nodes. node_name: placement is round-robin
+        // over the host list, so adding or reordering hosts can move a node on paper; bpg would
+        // replace the VM (a new disk). A running node stays on its host; move it by live migration.
+        ignoreChanges: ['disk[0].file_id', 'initialization[0].user_data_file_id', 'node_name'],
       },
     });
     this.vm.overrideLogicalId(node.name);

@@ -33,6 +33,8 @@ const classes = [
   { name: 'worker memory/cores', spec: (d) => { d.workers[0].memory = 32768; d.workers[0].cores = 8; } },
   { name: 'remove a worker', spec: (d) => { d.workers[0].count = 2; }, removed: ['lab-worker-3'] },
   { name: 'add a PVE host', spec: (d) => { d.proxmox.hosts.push({ name: 'pve4' }); } },
+  // Placement is round-robin over the host list: reordering it moves every node on paper.
+  { name: 'reorder the PVE hosts (placement moves)', spec: (d) => { d.proxmox.hosts.reverse(); } },
   { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
   {
     name: 'toolkit renderer change',

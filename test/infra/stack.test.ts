@@ -82,13 +82,13 @@ describe('the cluster stack (lab)', () => {
   test('day 2: a VM never reboots for an in-place change, keeps its day-1 image and user data, and shuts down cleanly when removed', () => {
     for (const [name, vm] of Object.entries(vms(tf))) {
       expect([name, vm.reboot_after_update, vm.stop_on_destroy, vm.timeout_shutdown_vm]).toEqual([name, false, false, 300]);
-      expect(vm.lifecycle.ignore_changes).toEqual(['disk[0].file_id', 'initialization[0].user_data_file_id']);
+      expect(vm.lifecycle.ignore_changes).toEqual(['disk[0].file_id', 'initialization[0].user_data_file_id', 'node_name']);
     }
   });
 
   test('day 2: a snippet is readable by root only and keeps its day-1 content (a new one would re-run cloud-init)', () => {
     for (const [name, file] of Object.entries(snippets(tf))) {
-      expect([name, file.file_mode, file.lifecycle.ignore_changes]).toEqual([name, '0600', ['source_raw', 'file_mode']]);
+      expect([name, file.file_mode, file.lifecycle.ignore_changes]).toEqual([name, '0600', ['source_raw', 'file_mode', 'node_name']]);
     }
   });
 
