@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
 import { renderManifestFiles } from '../manifests';
+import { renderOperations } from '../runbooks/operations';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
@@ -13,10 +14,10 @@ export interface DistFile {
 
 /**
  * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
- * nodes/*.cloud-config.yaml (cloud-init/).
+ * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md (runbooks/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
-  return [...renderManifestFiles(model), ...renderReviewCopies(model)];
+  return [...renderManifestFiles(model), ...renderReviewCopies(model), { path: 'OPERATIONS.md', content: renderOperations(model) }];
 }
 
 export function writeFiles(dir: string, files: readonly DistFile[]): void {

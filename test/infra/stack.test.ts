@@ -1,3 +1,4 @@
+import { terraformAddress } from '../../infra/addresses';
 import { readFileSync } from 'node:fs';
 import { loadSpecFile } from '../../spec';
 import { labModel, modelFromText, snippets, synthStack, vms } from './helpers';
@@ -55,6 +56,13 @@ describe('the cluster stack (lab)', () => {
       expect(vm.serial_device).toEqual([{ device: 'socket' }]);
       expect(vm.on_boot).toBe(true);
       expect(vm.network_device[0]).toMatchObject({ bridge: 'vmbr0', vlan_id: 20 });
+    }
+  });
+
+  test('the per-node addresses that runbooks print are the ones the stack synthesizes', () => {
+    for (const kind of ['vm', 'snippet'] as const) {
+      const [type, name] = terraformAddress(kind, 'lab-cp-1').split('.');
+      expect(tf.resource[type!][name!]).toBeDefined();
     }
   });
 

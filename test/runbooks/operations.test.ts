@@ -1,0 +1,64 @@
+import { renderOperations } from '../../runbooks/operations';
+import { terraformAddress } from '../../infra/addresses';
+import { CLUSTER_PROBE, NODE_PATHS, renderHaproxyConfig } from '../../cloud-init';
+import { dev, lab, labDedicated } from '../cloud-init/helpers';
+
+describe('OPERATIONS.md', () => {
+  const doc = renderOperations(lab());
+
+  test('GIVEN lab WHEN rendered THEN it is deterministic and names this cluster, its stack and its nodes', () => {
+    expect(renderOperations(lab())).toBe(doc);
+    expect(doc).toMatch(/^# Operations runbook: cluster `lab`/);
+    expect(doc).toContain('`cdktf.out/stacks/lab`');
+    expect(doc).toContain('lab-cp-1 (10.20.0.11, VM 2001 on pve1)');
+    expect(doc).toContain('npx cdktf diff lab');
+  });
+
+  test('GIVEN a worker removal THEN drain and delete the Node come before the deploy', () => {
+    const removal = doc.slice(doc.indexOf('### A worker'), doc.indexOf('### A control plane'));
+    const order = ['kubectl drain lab-worker-3', 'kubectl delete node lab-worker-3', 'npx cdktf deploy lab'].map((s) => removal.indexOf(s));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+  });
+
+  test('GIVEN a control-plane removal THEN its etcd member is removed (kubeadm reset, or etcdctl by ID) before the VM', () => {
+    const removal = doc.slice(doc.indexOf('### A control plane'), doc.indexOf('## Resizing'));
+    expect(removal).toContain('ssh ubuntu@10.20.0.13 sudo kubeadm reset -f');
+    expect(removal).toContain('kubectl -n kube-system exec etcd-lab-cp-1 -- etcdctl --endpoints=https://127.0.0.1:2379');
+    expect(removal).toContain('member remove <member-id>');
+    expect(removal.indexOf('member remove')).toBeLessThan(removal.indexOf('lower `controlPlane.count`'));
+  });
+
+  test('GIVEN added control planes THEN every existing load balancer gets the current HAProxy backends, one at a time', () => {
+    for (const ip of ['10.20.0.11', '10.20.0.12', '10.20.0.13']) expect(doc).toContain(`ssh ubuntu@${ip} 'sudo tee ${NODE_PATHS.haproxyConfig}`);
+    expect(doc).toContain('server lab-cp-3 10.20.0.13:6443 check');
+    // One file for every load balancer: the rendered config does not depend on the node.
+    const m = lab();
+    expect(new Set(m.controlPlanes.map((n) => renderHaproxyConfig(m, n))).size).toBe(1);
+    const dedicated = renderOperations(labDedicated());
+    expect(dedicated).toContain(`ssh ubuntu@${labDedicated().loadBalancers[0]!.ip} 'sudo tee`);
+    expect(dedicated).not.toContain(`ssh ubuntu@10.20.0.11 'sudo tee`);
+  });
+
+  test('GIVEN a resize THEN nodes reboot one at a time with drain and uncordon, load balancers excluded', () => {
+    const resize = doc.slice(doc.indexOf('## Resizing'), doc.indexOf('## Replacing'));
+    expect(resize).toContain('for n in lab-cp-1 lab-cp-2 lab-cp-3 lab-worker-1 lab-worker-2 lab-worker-3; do');
+    expect(resize).toMatch(/drain[\s\S]*sudo reboot[\s\S]*wait --for=condition=Ready[\s\S]*uncordon/);
+  });
+
+  test('GIVEN a replacement THEN the Terraform addresses are the contract ones and the cp-1 probe window is stated', () => {
+    expect(doc).toContain(`-replace='${terraformAddress('vm', 'lab-worker-3')}' -replace='${terraformAddress('snippet', 'lab-worker-3')}'`);
+    expect(terraformAddress('vm', 'lab-worker-3')).toBe('proxmox_virtual_environment_vm.lab-worker-3');
+    expect(doc).toContain(`for ${CLUSTER_PROBE.rounds * CLUSTER_PROBE.intervalSeconds} s and joins`);
+  });
+
+  test('GIVEN a cluster without workers THEN it says so and still renders a worker example', () => {
+    const d = dev();
+    expect(renderOperations({ ...d, workers: [] })).toContain('- Workers: none');
+  });
+
+  test('never holds a secret value, only where secrets live', () => {
+    expect(doc).not.toMatch(/[a-z0-9]{6}\.[a-z0-9]{16}/);
+    expect(doc).toContain('Never replace `terraform_data.join_secrets`');
+  });
+});
