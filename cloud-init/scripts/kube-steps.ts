@@ -112,7 +112,8 @@ export function clusterCheckStep(model: ClusterModel, node: NodeModel): Step {
     'fi',
     'local round',
     `for ((round = 1; round <= ${p.rounds}; round++)); do`,
-    `  if api_answers ${words(urls)} || etcd_answers ${words(etcd)}; then`,
+    // A single control plane has no peer etcd to ask (and shellcheck refuses an argument-less call).
+    `  if api_answers ${words(urls)}${etcd.length > 0 ? ` || etcd_answers ${words(etcd)}` : ''}; then`,
     `    echo join >${NODE_PATHS.bootstrapMode}`,
     '    log "an existing cluster answers: joining it (no kubeadm init)"',
     '    return 0',
@@ -133,7 +134,7 @@ export function clusterCheckStep(model: ClusterModel, node: NodeModel): Step {
       'done',
       'return 1',
     ]),
-    fn('etcd_answers', 'True when any HOST:PORT accepts a TCP connection (an etcd member is there).', [
+    ...(etcd.length === 0 ? [] : [fn('etcd_answers', 'True when any HOST:PORT accepts a TCP connection (an etcd member is there).', [
       'local target',
       'for target in "$@"; do',
       `  if timeout ${p.timeoutSeconds} bash -c "exec 3<>/dev/tcp/\${target%:*}/\${target##*:}" 2>/dev/null; then`,
@@ -142,7 +143,7 @@ export function clusterCheckStep(model: ClusterModel, node: NodeModel): Step {
       '  fi',
       'done',
       'return 1',
-    ]),
+    ])]),
   ]);
 }
 

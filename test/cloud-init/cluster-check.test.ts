@@ -134,6 +134,8 @@ describe('first control plane: kubeadm init only when no cluster exists', () => 
     const out = runScript(d, `${d.name}-cp-1`, { run: ['step_cluster_check'] });
     expect(out.mode).toBe('init');
     expect(out.calls.every((c) => c.startsWith('sleep') || c === `curl https://${d.network.controlPlaneEndpoint}/healthz`)).toBe(true);
+    // No peer etcd: no argument-less call that shellcheck would refuse (SC2120).
+    expect(renderBootstrapScript(d, node(d, `${d.name}-cp-1`))).not.toContain('etcd_answers');
   });
 
   test('GIVEN a control plane other than the first THEN it has no init path at all', () => {
