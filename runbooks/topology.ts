@@ -41,7 +41,11 @@ function columns(rows: readonly (readonly string[])[]): string[] {
 /** Nodes grouped by pool, in model order. */
 function byPool(nodes: readonly NodeModel[]): NodeModel[][] {
   const pools = new Map<string, NodeModel[]>();
-  for (const n of nodes) pools.set(n.pool, [...(pools.get(n.pool) ?? []), n]);
+  for (const n of nodes) {
+    const pool = pools.get(n.pool);
+    if (pool) pool.push(n);
+    else pools.set(n.pool, [n]);
+  }
   return [...pools.values()];
 }
 

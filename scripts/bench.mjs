@@ -183,7 +183,7 @@ row(rows.a);
 const ba = rows.b.wall / rows.a.wall;
 row(rows.b, `b/a = ${ba.toFixed(2)} (≤ 1.5: ${ba <= 1.5 ? 'met' : 'MISSED'})`);
 row(rows.b0, `b0/a = ${(rows.b0.wall / rows.a.wall).toFixed(2)}`);
-row(rows.e, `≤ 1 s: ${rows.e.wall <= 1 ? 'met' : 'MISSED'}`);
+row(rows.e, `≤ 1 s: ${rows.e.wall <= 1 ? 'met' : 'MISSED'}; e/a = ${(rows.e.wall / rows.a.wall).toFixed(2)}`);
 if (rows.c) {
   const cb = rows.c.wall / rows.b.wall;
   row(rows.c, `c/b = ${cb.toFixed(1)} (≥ 8: ${cb >= 8 ? 'met' : 'MISSED'})`);
