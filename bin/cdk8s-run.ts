@@ -18,29 +18,37 @@ export interface RunCdk8sOptions {
   readonly root?: string;
   /** cdk8s-cli's output folder, which gets a copy of the manifests. @default process.env.CDK8S_OUTDIR */
   readonly scratch?: string;
+  /**
+   * Where warnings, errors and the report go. cdk8s-cli passes the app's stderr through and
+   * swallows its stdout, so everything the user must see goes here. @default process.stderr
+   */
+  readonly stderr?: { write(text: string): unknown };
 }
 
 /** Returns the exit code. */
 export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
   const root = options.root ?? '.';
   const dist = join(root, 'dist');
+  const stderr = options.stderr ?? process.stderr;
   try {
     const specs = loadSpecSet(specFilesIn(join(root, 'clusters')));
     for (const { model, warnings } of specs) {
-      for (const w of warnings) process.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
+      for (const w of warnings) stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
     }
     withTempDir(dist, (tmp) => {
       for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
       for (const { model } of specs) replaceDir(join(tmp, model.name), join(dist, model.name));
     });
-    for (const { model } of specs) process.stdout.write(`[cdk8s] ${model.name}: dist/${model.name}/\n`);
+    for (const { model } of specs) {
+      stderr.write(`[cdk8s] ${model.name}: wrote ${join(dist, model.name)}/ (commit it: the GitOps engine syncs from there); .cdk8s.out/ below is only cdk8s-cli's scratch copy\n`);
+    }
     // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
     const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;
     if (scratch) for (const { model } of specs) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });
     return 0;
   } catch (e) {
     const detail = process.env.PVE_K8S_DEBUG ? (e as Error).stack : `synth failed: ${(e as Error).message}`;
-    process.stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : detail}\n`);
+    stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : detail}\n`);
     return 1;
   }
 }

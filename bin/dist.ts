@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
 import { renderManifestFiles } from '../manifests';
 import { renderOperations } from '../runbooks/operations';
+import { renderTopology } from '../runbooks/topology';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
@@ -14,10 +15,15 @@ export interface DistFile {
 
 /**
  * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
- * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md (runbooks/).
+ * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md and TOPOLOGY.md (runbooks/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
-  return [...renderManifestFiles(model), ...renderReviewCopies(model), { path: 'OPERATIONS.md', content: renderOperations(model) }];
+  return [
+    ...renderManifestFiles(model),
+    ...renderReviewCopies(model),
+    { path: 'OPERATIONS.md', content: renderOperations(model) },
+    { path: 'TOPOLOGY.md', content: renderTopology(model) },
+  ];
 }
 
 export function writeFiles(dir: string, files: readonly DistFile[]): void {

@@ -12,6 +12,7 @@ import { applyStateMoves, planStateMoves, StateFilesError } from '../infra/state
 import { parseSynthArgs, UsageError, USAGE } from './args';
 import { installFiles, replaceDir, withTempDir } from './atomic';
 import { BackgroundWriter } from './background-writer';
+import { topologyTable } from '../runbooks/topology';
 import { renderClusterDist } from './dist';
 
 export interface Output {
@@ -71,6 +72,7 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   for (const note of applyStateMoves(moves)) io.stderr.write(`notice: ${note}\n`);
   for (const model of models) {
     io.stdout.write(`synthesized ${model.name}: ${model.nodes.length} nodes -> ${join(args.out, 'cdktf.out', 'stacks', model.name)}, ${join(args.out, 'dist', model.name)}\n`);
+    io.stdout.write(topologyTable(model));
   }
   return 0;
 }

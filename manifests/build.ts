@@ -56,8 +56,8 @@ export function buildPlatform(app: App, platform: Platform): Chart[] {
   if (addons.harbor.enabled) charts.push(new HarborChart(app, 'harbor', platform));
   charts.push(new EtcdBackupChart(app, 'etcd-backup', platform));
   if (addons.backups.velero) {
+    // Without an object store Velero is left out; the spec loader warns (spec/checks/addons.ts).
     if (addons.backups.s3) charts.push(new VeleroChart(app, 'velero', platform));
-    else console.warn(`[manifests] ${model.name}: addons.backups.velero is on but addons.backups.s3 is not set: Velero is not rendered (it needs an object store)`);
   }
   if (platform.engine === 'argocd') charts.push(new ArgoCdChart(app, 'argocd', platform));
   const tenants = addons.tenants.length > 0 ? new TenantsChart(app, 'tenants', platform) : undefined;
@@ -96,15 +96,8 @@ function annotateWave(chart: Chart, wave: number, customResources: boolean): voi
 }
 
 function renderDelivery(platform: Platform, gitops: Chart, security: Chart, charts: readonly Chart[], tenants?: Chart): void {
-  if (platform.engine === 'none') {
-    if (platform.releases.length > 0) {
-      console.warn(`[manifests] ${platform.model.name}: addons.gitops.engine "none": ${platform.releases.length} Helm releases are listed in versions.json but not delivered`);
-    }
-    for (const { manifests } of platform.gitManifests) {
-      console.warn(`[manifests] ${platform.model.name}: addons.gitops.engine "none": ${manifests.repo}/${manifests.path} at ${manifests.revision} is not delivered by GitOps`);
-    }
-    return;
-  }
+  // Nothing delivers the add-ons: the spec loader warns (spec/checks/addons.ts).
+  if (platform.engine === 'none') return;
   for (const { release, scope } of platform.releases) {
     if (platform.engine === 'argocd') renderArgoApplication(scope, release);
     else renderFluxRelease(scope, release, platform);

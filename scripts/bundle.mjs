@@ -21,7 +21,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -29,10 +29,11 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// Taken before esbuild reads any source: the build stamp gets this time (see the end).
+const started = new Date();
 const outdir = join(root, 'lib', 'bundle');
-const entries = { synth: 'bin/synth.ts', 'cdktf-app': 'infra/main.ts' };
-
 const require = createRequire(join(root, 'package.json'));
+const entries = require('./scripts/lib/freshness.js').BUNDLE_ENTRIES;
 const plusExports = Object.keys(require('cdk8s-plus-30')).filter((n) => n !== 'k8s' && n !== '__esModule');
 
 /** `import { k8s } from 'cdk8s-plus-30'` -> its imports/k8s module; other exports stay reachable, lazily. */
@@ -174,3 +175,12 @@ function train(name) {
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+/**
+ * The build stamp `npm run synth` compares inputs against (scripts/lib/freshness.js), written last
+ * so that a failed build leaves none, and dated when the build started: a source saved while
+ * esbuild ran is newer than the stamp, so the next synth rebuilds.
+ */
+const stamp = join(outdir, '.build-stamp');
+writeFileSync(stamp, 'written by scripts/bundle.mjs; its mtime is when that build started\n');
+utimesSync(stamp, started, started);

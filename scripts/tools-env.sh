@@ -11,4 +11,7 @@ esac
 export TF_CLI_CONFIG_FILE="${PVE_K8S_TOOLS_DIR}/terraformrc"
 # Never phone home (version/provider checkpoint), we are offline.
 export CHECKPOINT_DISABLE=1
+# cdk8s-cli asks the npm registry for a newer version on every run (a stack trace when offline);
+# its --check-upgrade option, read from the environment with the CDK8S_ prefix, turns that off.
+export CDK8S_CHECK_UPGRADE=false
 unset _pvek8s_root

@@ -18,9 +18,11 @@ run_check() {
 
 run_check tools bash scripts/tools.sh
 run_check k8s-tools bash scripts/k8s-tools.sh
+run_check build npm run --silent build
 run_check synth npm run --silent synth
 run_check dist-up-to-date bash scripts/check-clean.sh dist/
 run_check bundle-matches-tsc bash scripts/check-bundle.sh
+run_check topology bash scripts/verify-topology.sh
 run_check bindings-reproducible bash scripts/verify-bindings.sh
 run_check terraform bash scripts/verify-terraform.sh
 run_check day2-plan bash scripts/verify-day2.sh

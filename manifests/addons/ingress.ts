@@ -16,9 +16,6 @@ export function loadBalancerIpAnnotation(ip: string): Record<string, string> {
   return { 'metallb.io/loadBalancerIPs': ip };
 }
 
-export const INGRESS_NGINX_RETIRED_WARNING =
-  'addons.ingress.controller "ingress-nginx": the community ingress-nginx controller was retired in March 2026 and gets no security fixes; use "nginx" (F5 NGINX Ingress Controller) or "gateway-api"';
-
 export class IngressChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {
     const controller = platform.model.spec.addons.ingress.controller;
@@ -34,7 +31,7 @@ export class IngressChart extends AddonChart {
       throw new Error('addons.ingress.controller "gateway-api" is served by the gateway add-on (manifests/addons/gateway.ts), not by an Ingress controller, received: "gateway-api"');
     }
     if (controller === 'ingress-nginx') {
-      console.warn(`[manifests] ${platform.model.name}: ${INGRESS_NGINX_RETIRED_WARNING}`);
+      // Retired upstream: the spec loader warns (spec/checks/addons.ts).
       this.addRelease({
         name: 'ingress-nginx', namespace: INGRESS_NAMESPACE, chart: pin, wave: 0, dependsOn: ['metallb'],
         values: {

@@ -25,6 +25,10 @@ export function bucketProblem(bucket: string): string | undefined {
   return undefined;
 }
 
+/** Printed by synth for a spec that still picks the retired controller (spec rule, not an error: it renders). */
+export const INGRESS_NGINX_RETIRED_WARNING =
+  'the community ingress-nginx controller was retired in March 2026 and gets no security fixes; use "nginx" (F5 NGINX Ingress Controller) or "gateway-api"';
+
 const DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha512: 128 };
 
 export function addonRules(spec: ClusterSpec, report: Report): void {
@@ -65,6 +69,15 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
   for (const [path, endpoint] of endpoints) {
     if (endpoint === undefined || !noCredentials(report, path, endpoint)) continue;
     if (/^http:/i.test(endpoint)) report.warn(path, 'plain http: object storage credentials and backups cross the network unencrypted', endpoint);
+  }
+  // What the add-on renderers leave out or deliver differently: said here, on load, through the
+  // CLI's warning lines (file: field: message), never printed from inside a renderer.
+  if (addons.ingress.controller === 'ingress-nginx') report.warn(['addons', 'ingress', 'controller'], INGRESS_NGINX_RETIRED_WARNING, 'ingress-nginx');
+  if (addons.backups.velero && !addons.backups.s3) {
+    report.warn(['addons', 'backups', 'velero'], 'Velero needs an object store: it is not rendered until addons.backups.s3 is set', true);
+  }
+  if (addons.gitops.engine === 'none') {
+    report.warn(['addons', 'gitops', 'engine'], 'nothing delivers the add-ons: apply dist/<name>/manifests and the Helm releases listed in versions.json yourself', 'none');
   }
   noCredentials(report, ['image', 'url'], spec.image.url);
   spec.containerd.registryMirrors.forEach((m, i) => noCredentials(report, ['containerd', 'registryMirrors', i, 'endpoint'], m.endpoint));

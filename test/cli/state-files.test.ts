@@ -75,7 +75,10 @@ describe('Terraform state, .terraform/ and the lock file survive every synth', (
 
   test('cdk8s synth writes only dist/', () => {
     const before = tree(project.root);
-    expect(runCdk8sApp({ root: project.root, scratch: join(project.root, '.cdk8s.out') })).toBe(0);
+    let err = '';
+    expect(runCdk8sApp({ root: project.root, scratch: join(project.root, '.cdk8s.out'), stderr: { write: (t: string) => (err += t) } })).toBe(0);
+    // cdk8s-cli shows only the app's stderr: the report says where dist/ went.
+    expect(err).toContain(`[cdk8s] lab: wrote ${join(project.root, 'dist', 'lab')}/ (commit it`);
     expectSurvived(project.root, project.files);
     const added = tree(project.root).filter((f) => !before.includes(f));
     expect(added.length).toBeGreaterThan(0);

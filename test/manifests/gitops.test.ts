@@ -2,10 +2,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHARTS } from '../../spec';
+import * as yaml from 'js-yaml';
+import { CHARTS, loadSpecText } from '../../spec';
+import { INGRESS_NGINX_RETIRED_WARNING } from '../../spec/checks/addons';
 import { Release, synthManifests } from '../../manifests';
 import { listFiles } from '../../manifests/writer';
-import { labModel, render } from './helpers';
+import { labModel, REPO, render, type SpecDoc } from './helpers';
 
 describe('GIVEN one cluster model WHEN rendered for Argo CD and for Flux', () => {
   const argo = render(labModel());
@@ -53,27 +55,50 @@ describe('GIVEN one cluster model WHEN rendered for Argo CD and for Flux', () =>
   });
 });
 
-describe('GIVEN addons.ingress.controller "ingress-nginx" (retired)', () => {
-  it('WHEN synthesized THEN a warning is printed to stderr and the community chart is used', () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+/** The loader's warnings for lab.yaml with one edit (what synth prints as `file: field: message`). */
+function labWarnings(edit: (doc: SpecDoc) => void): string[] {
+  const doc = yaml.load(readFileSync(join(REPO, 'clusters', 'lab.yaml'), 'utf8')) as SpecDoc;
+  edit(doc);
+  return loadSpecText(yaml.dump(doc), 'lab.yaml').warnings.map((w) => `${w.path.join('.')}: ${w.message}`);
+}
+
+describe('GIVEN add-on choices that render differently from what the user may expect', () => {
+  // Warnings belong to the spec loader (spec/checks/addons.ts), printed by the CLI; renderers stay silent.
+  const quiet = <T>(run: () => T): T => {
+    const spies = (['log', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
     try {
-      const r = render(labModel((d) => { d.addons.ingress = { controller: 'ingress-nginx' }; }));
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/ingress-nginx.*retired/));
-      const app = r.objects.find((o) => o.obj.kind === 'Application' && o.obj.metadata.name === 'ingress-nginx')!.obj;
-      expect(app.spec.source.chart).toBe(CHARTS.ingressNginx.chart);
+      const result = run();
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+      return result;
     } finally {
-      warn.mockRestore();
+      spies.forEach((s) => s.mockRestore());
     }
+  };
+
+  it('WHEN ingress-nginx (retired) is chosen THEN the loader warns on addons.ingress.controller, and the community chart renders without console output', () => {
+    const edit = (d: SpecDoc) => { d.addons.ingress = { controller: 'ingress-nginx' }; };
+    expect(labWarnings(edit)).toEqual([`addons.ingress.controller: ${INGRESS_NGINX_RETIRED_WARNING}`]);
+    const r = quiet(() => render(labModel(edit)));
+    const app = r.objects.find((o) => o.obj.kind === 'Application' && o.obj.metadata.name === 'ingress-nginx')!.obj;
+    expect(app.spec.source.chart).toBe(CHARTS.ingressNginx.chart);
   });
 
-  it('WHEN the default nginx controller is used THEN nothing warns about ingress', () => {
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      render(labModel((d) => { d.addons.backups = { s3: { endpoint: 'https://s3.example', bucket: 'b-lab' } }; }));
-      expect(warn).not.toHaveBeenCalled();
-    } finally {
-      warn.mockRestore();
-    }
+  it('WHEN Velero is on without addons.backups.s3 THEN the loader warns and no Velero object renders', () => {
+    const edit = (d: SpecDoc) => { delete d.addons.backups.s3; };
+    expect(labWarnings(edit)).toEqual(['addons.backups.velero: Velero needs an object store: it is not rendered until addons.backups.s3 is set']);
+    const r = quiet(() => render(labModel(edit)));
+    expect(r.objects.filter((o) => JSON.stringify(o.obj).includes('velero.io'))).toEqual([]);
+  });
+
+  it('WHEN the GitOps engine is "none" THEN the loader warns and no Application or HelmRelease renders', () => {
+    const edit = (d: SpecDoc) => { d.addons.gitops.engine = 'none'; };
+    expect(labWarnings(edit)).toEqual(['addons.gitops.engine: nothing delivers the add-ons: apply dist/<name>/manifests and the Helm releases listed in versions.json yourself']);
+    const r = quiet(() => render(labModel(edit)));
+    expect(r.objects.filter((o) => ['Application', 'HelmRelease', 'Kustomization'].includes(o.obj.kind))).toEqual([]);
+  });
+
+  it('WHEN lab.yaml is loaded as committed THEN no add-on warning', () => {
+    expect(labWarnings(() => undefined)).toEqual([]);
   });
 });
 
