@@ -1,0 +1,38 @@
+# shellcheck shell=bash
+# Shared by the e2e scripts (source, don't run): paths, progress logging, timers, and one cleanup
+# stack run on EXIT/INT/TERM so an interrupted or failed run leaves nothing behind.
+# Callers set ROOT before sourcing.
+
+E2E_CACHE="${E2E_CACHE:-${ROOT}/.cache/e2e}"   # warm between runs (gitignored)
+TOOLS_BIN="${ROOT}/.cache/tools/bin"
+E2E_T0=${E2E_T0:-$(date +%s)}
+export E2E_T0
+mkdir -p "$E2E_CACHE"
+
+# Progress on stderr: "[e2e +12s] message".
+log()  { printf '[e2e +%ss] %s\n' "$(( $(date +%s) - E2E_T0 ))" "$*" >&2; }
+warn() { log "WARNING: $*"; }
+die()  { log "ERROR: $*"; exit 1; }
+since() { echo "$(( $(date +%s) - $1 ))"; }
+
+# Cleanup stack: on_exit CMD... pushes a command; the trap runs them last-in first-out, once,
+# whatever the exit path. A failing cleanup command is reported and the others still run.
+declare -a E2E_CLEANUP=()
+on_exit() { E2E_CLEANUP+=("$*"); }
+run_cleanup() {
+  local rc=$? i
+  trap - EXIT INT TERM
+  for (( i=${#E2E_CLEANUP[@]}-1; i>=0; i-- )); do
+    eval "${E2E_CLEANUP[i]}" || warn "cleanup step failed: ${E2E_CLEANUP[i]}"
+  done
+  E2E_CLEANUP=()
+  return "$rc"
+}
+trap 'run_cleanup' EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# stamp_ok NAME KEY / stamp_set NAME KEY: a cached artefact is reused while its key is unchanged.
+stamp_ok()  { [[ -z "${E2E_FORCE:-}" && -f "${E2E_CACHE}/stamps/$1" && "$(cat "${E2E_CACHE}/stamps/$1")" == "$2" ]]; }
+stamp_set() { mkdir -p "${E2E_CACHE}/stamps"; printf '%s\n' "$2" >"${E2E_CACHE}/stamps/$1"; }
+# hash_of FILE|STRING...: a short content key.
+hash_of() { local a; for a in "$@"; do if [[ -f "$a" ]]; then cat "$a"; else printf '%s\n' "$a"; fi; done | sha256sum | cut -c1-16; }
