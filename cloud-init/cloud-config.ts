@@ -9,7 +9,7 @@ import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } fro
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
 import {
-  basePackages, renderAutoUpgrades, renderKubernetesAptSource, renderModulesLoad, renderSysctl,
+  basePackages, renderAutoUpgrades, renderKubernetesAptSource, renderModulesLoad, renderOsAptSources, renderSysctl,
   renderUnattendedUpgrades, runsKubernetes,
 } from './os';
 import { NODE_PATHS } from './paths';
@@ -36,11 +36,15 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
     { path: p.bootstrapScript, content: renderBootstrapScript(model, node), permissions: '0755' },
     { path: '/etc/sysctl.d/90-pve-k8s.conf', content: renderSysctl(model, node) },
     { path: '/etc/apt/apt.conf.d/20auto-upgrades', content: renderAutoUpgrades() },
-    { path: '/etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades', content: renderUnattendedUpgrades() },
+    { path: '/etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades', content: renderUnattendedUpgrades(model) },
   ];
+  const sources = model.sources;
+  // Keys from the spec: written in cloud-init's first stage, before its apt module and package installs.
+  if (sources.osPackages?.signingKey) files.push({ path: p.osMirrorKey, content: sources.osPackages.signingKey });
   if (runsKubernetes(node)) {
     files.push(
       { path: '/etc/modules-load.d/pve-k8s.conf', content: renderModulesLoad() },
+      ...(sources.kubernetesSigningKey ? [{ path: p.kubernetesAptSpecKey, content: sources.kubernetesSigningKey }] : []),
       { path: p.kubernetesAptSource, content: renderKubernetesAptSource(model) },
       { path: p.containerdConfig, content: renderContainerdConfig(model), defer: true },
       { path: p.crictlConfig, content: renderCrictlConfig() },
@@ -58,7 +62,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
     );
   }
   if (isFirstControlPlane(model, node)) {
-    files.push({ path: p.ciliumValues, content: renderCiliumValues(model), permissions: '0600' });
+    if (model.cni === 'cilium') files.push({ path: p.ciliumValues, content: renderCiliumValues(model), permissions: '0600' });
     const root = renderGitopsRoot(model);
     if (root) files.push({ path: p.gitopsRoot, content: root, permissions: '0600' });
   }
@@ -75,6 +79,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
 /** The cloud-config document (before serialisation). */
 export function cloudConfigDocument(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): Record<string, unknown> {
   const ssh = model.spec.ssh;
+  const osSources = renderOsAptSources(model);
   return {
     hostname: node.name,
     fqdn: `${node.name}.${model.domain}`,
@@ -94,6 +99,8 @@ export function cloudConfigDocument(model: ClusterModel, node: NodeModel, secret
     ssh_pwauth: false,
     disable_root: true,
     ntp: { enabled: true, ntp_client: 'chrony' },
+    // OS package mirror (spec sources.osPackages): replaces the image's sources before any install.
+    ...(osSources ? { apt: { preserve_sources_list: false, sources_list: osSources } } : {}),
     package_update: true,
     package_upgrade: false,
     packages: basePackages(model, node),

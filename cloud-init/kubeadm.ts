@@ -156,8 +156,8 @@ function initConfiguration(model: ClusterModel, node: NodeModel): Doc {
     certificateKey: SECRET_SLOT.certKey,
     localAPIEndpoint: localApiEndpoint(model, node),
     nodeRegistration: nodeRegistration(model, node),
-    // Cilium (kubeProxyReplacement) replaces kube-proxy.
-    skipPhases: ['addon/kube-proxy'],
+    // Cilium (kubeProxyReplacement) replaces kube-proxy; with addons.cni none kube-proxy runs.
+    ...(model.cni === 'cilium' ? { skipPhases: ['addon/kube-proxy'] } : {}),
     patches: { directory: NODE_PATHS.kubeadmPatches },
   };
   if (isV1beta4(model)) doc.timeouts = { controlPlaneComponentHealthCheck: '10m0s' };

@@ -1,4 +1,8 @@
-/** Operating-system files every node gets: kernel modules, sysctls, security updates. */
+/**
+ * Operating-system files every node gets: kernel modules, sysctls, security updates, apt sources
+ * (OS mirror, Kubernetes repository). What differs between Ubuntu 24.04 and Debian 12 is decided
+ * here from model.os; package names are the same on both.
+ */
 import type { ClusterModel, NodeModel } from '../spec';
 import { KUBERNETES_APT } from '../spec';
 import { runsLoadBalancer } from './load-balancer';
@@ -12,7 +16,7 @@ export function runsKubernetes(node: NodeModel): boolean {
 /** Kernel modules containerd and Kubernetes networking need. */
 export const KUBERNETES_MODULES = ['overlay', 'br_netfilter'] as const;
 
-/** Ubuntu packages a node needs (from Ubuntu's archive; Kubernetes packages come later, pinned). */
+/** Distribution packages a node needs (Kubernetes packages come later, pinned); same names on Ubuntu and Debian. */
 export function basePackages(model: ClusterModel, node: NodeModel): string[] {
   const pkgs = ['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades'];
   if (runsKubernetes(node)) pkgs.push('containerd', 'conntrack', 'socat', 'ethtool');
@@ -52,13 +56,27 @@ export function renderAutoUpgrades(): string {
 export const HELD_PACKAGES = ['kubeadm', 'kubelet', 'kubectl', 'cri-tools', 'kubernetes-cni'] as const;
 
 /**
- * /etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades. Ubuntu's 50unattended-upgrades already
- * allows only the security pockets; this adds the Kubernetes blacklist and forbids reboots
- * (a control plane must not restart on its own).
+ * Debian's 50unattended-upgrades also takes point-release updates (label=Debian); Ubuntu's takes
+ * only the security pocket. On Debian the list is replaced by the two Debian-Security patterns,
+ * so both systems apply security updates only.
  */
-export function renderUnattendedUpgrades(): string {
+export const DEBIAN_SECURITY_ORIGINS = [
+  'origin=Debian,codename=${distro_codename},label=Debian-Security',
+  'origin=Debian,codename=${distro_codename}-security,label=Debian-Security',
+] as const;
+
+/**
+ * /etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades: security updates only, the Kubernetes
+ * blacklist, and no reboots (a control plane must not restart on its own).
+ */
+export function renderUnattendedUpgrades(model: ClusterModel): string {
+  const origins =
+    model.os.family === 'debian'
+      ? ['#clear Unattended-Upgrade::Origins-Pattern;', 'Unattended-Upgrade::Origins-Pattern {', ...DEBIAN_SECURITY_ORIGINS.map((o) => `    "${o}";`), '};']
+      : [];
   return [
     '// Managed by pve-k8s cloud-init: security updates on, Kubernetes packages never upgraded here.',
+    ...origins,
     'Unattended-Upgrade::Package-Blacklist {',
     ...HELD_PACKAGES.map((p) => `    "${p}";`),
     '};',
@@ -67,9 +85,9 @@ export function renderUnattendedUpgrades(): string {
   ].join('\n');
 }
 
-/** pkgs.k8s.io repository of the cluster's minor. */
+/** The Kubernetes apt repository of the cluster's minor (pkgs.k8s.io or the spec's mirror). */
 export function kubernetesAptRepo(model: ClusterModel): string {
-  return `${KUBERNETES_APT.baseUrl}/v${model.kubernetes.minor.minor}/deb/`;
+  return model.sources.kubernetesRepository;
 }
 
 /** Exact apt version of kubeadm/kubelet/kubectl, e.g. 1.30.3-1.1. */
@@ -82,7 +100,49 @@ export function criToolsPackageVersion(model: ClusterModel): string {
   return `${model.kubernetes.minor.crictl.replace(/^v/, '')}-${KUBERNETES_APT.debRevision}`;
 }
 
+/** Keyring apt checks the Kubernetes repository with: downloaded and dearmored (pkgs.k8s.io) or the spec's armored key. */
+export function kubernetesAptKeyring(model: ClusterModel): string {
+  return model.sources.kubernetesSigningKey ? NODE_PATHS.kubernetesAptSpecKey : NODE_PATHS.kubernetesAptKeyring;
+}
+
 /** The apt source line installed once the repository key is in place. */
 export function renderKubernetesAptSource(model: ClusterModel): string {
-  return `deb [signed-by=${NODE_PATHS.kubernetesAptKeyring}] ${kubernetesAptRepo(model)} /\n`;
+  return `deb [signed-by=${kubernetesAptKeyring(model)}] ${kubernetesAptRepo(model)} /\n`;
+}
+
+/**
+ * The distribution's sources for cloud-init's apt module (apt.sources_list) when the spec names an
+ * OS package mirror; undefined keeps the image's sources. Ubuntu 24.04's cloud-init (>= 23.4)
+ * writes deb822 content to /etc/apt/sources.list.d/ubuntu.sources; Debian 12's (22.4) writes
+ * one-line entries to /etc/apt/sources.list. Suites: <codename>, -updates and -security.
+ */
+export function renderOsAptSources(model: ClusterModel): string | undefined {
+  const mirror = model.sources.osPackages;
+  if (!mirror) return undefined;
+  const { codename, components } = model.os;
+  const signedBy = mirror.signingKey ? NODE_PATHS.osMirrorKey : undefined;
+  const header = '# Managed by pve-k8s cloud-init (spec sources.osPackages).';
+  if (model.os.family === 'ubuntu') {
+    const stanza = (uri: string, suites: string) => [
+      'Types: deb',
+      `URIs: ${uri}`,
+      `Suites: ${suites}`,
+      `Components: ${components.join(' ')}`,
+      `Signed-By: ${signedBy ?? '/usr/share/keyrings/ubuntu-archive-keyring.gpg'}`,
+    ];
+    return [header, ...stanza(mirror.url, `${codename} ${codename}-updates`), '', ...stanza(mirror.securityUrl, `${codename}-security`), ''].join('\n');
+  }
+  const options = signedBy ? ` [signed-by=${signedBy}]` : '';
+  return [
+    header,
+    `deb${options} ${mirror.url} ${codename} ${components.join(' ')}`,
+    `deb${options} ${mirror.url} ${codename}-updates ${components.join(' ')}`,
+    `deb${options} ${mirror.securityUrl} ${codename}-security ${components.join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+/** Human name of the node OS in logs and comments. */
+export function osName(model: ClusterModel): string {
+  return model.os.family === 'debian' ? 'Debian' : 'Ubuntu';
 }

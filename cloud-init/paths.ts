@@ -16,6 +16,10 @@ export const NODE_PATHS = {
   kubeadmPatches: '/etc/pve-k8s/kubeadm-patches',
   kubernetesAptSource: '/etc/pve-k8s/apt/kubernetes.list',
   kubernetesAptKeyring: '/etc/apt/keyrings/kubernetes-apt-keyring.gpg',
+  /** The spec's armored key of a Kubernetes package mirror (sources.kubernetesPackages.signingKey). */
+  kubernetesAptSpecKey: '/etc/apt/keyrings/pve-k8s-kubernetes.asc',
+  /** The spec's armored key of the OS package mirror (sources.osPackages.signingKey). */
+  osMirrorKey: '/etc/apt/keyrings/pve-k8s-os-mirror.asc',
   ciliumValues: '/etc/pve-k8s/cilium-values.yaml',
   gitopsRoot: '/etc/pve-k8s/gitops-root.yaml',
   auditPolicyDir: '/etc/kubernetes/audit',

@@ -41,7 +41,8 @@ export function buildPlatform(app: App, platform: Platform): Chart[] {
   const addons = model.spec.addons;
   const security = new SecurityChart(app, 'security', platform);
   const charts: AddonChart[] = [
-    new CiliumChart(app, 'cilium', platform),
+    // addons.cni none: the operator's CNI is theirs to deploy; nothing here depends on Cilium.
+    ...(model.cni === 'cilium' ? [new CiliumChart(app, 'cilium', platform)] : []),
     new MetallbChart(app, 'metallb', platform),
     new StorageChart(app, 'storage', platform),
     new MetricsServerChart(app, 'metrics-server', platform),

@@ -7,9 +7,10 @@
 #    (apt-get install -y ... when one is missing; fails if that does not work).
 # 2. Compiles the project (npx tsc -p . -> lib/); only errors in cloud-init/ and
 #    what it imports fail (scripts/cloud-init/tsconfig.json).
-# 3. Renders every node of every clusters/*.yaml, plus variants of the HA
-#    spec (Kubernetes 1.31 + Flux, 1.32 without workers + gateway-api, dedicated load
-#    balancers), with dummy but format-valid secrets into a temp dir
+# 3. Renders every node of every clusters/*.yaml and of the e2e spec (Debian 12,
+#    cni none, local mirrors), plus variants of the HA spec (Kubernetes 1.31 + Flux,
+#    1.32 without workers + gateway-api, dedicated load balancers, Debian 12, every
+#    mirror), with dummy but format-valid secrets into a temp dir
 #    (scripts/cloud-init/render-all.js) and extracts each cloud-config's files.
 # 4. Checks: `cloud-init schema --config-file` on every cloud-config,
 #    `shellcheck` and `bash -n` on every embedded bash script, `haproxy -c -f`
@@ -67,6 +68,7 @@ shopt -s nullglob
 specs=("$ROOT"/clusters/*.yaml)
 shopt -u nullglob
 [[ ${#specs[@]} -gt 0 ]] || die "no clusters/*.yaml"
+specs+=("$ROOT/test/e2e/cluster/e2e.yaml")
 log "rendering ${specs[*]#"$ROOT"/}"
 (cd "$ROOT" && node scripts/cloud-init/render-all.js "$WORK/render" "${specs[@]}") || die "rendering failed"
 MANIFEST="$WORK/render/manifest.json"

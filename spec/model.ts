@@ -5,7 +5,7 @@
 import { intToIp, ipToInt, parseCidr } from './ip';
 import type { ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
-import { KubernetesMinor, kubernetesMinor, UBUNTU_IMAGE } from './versions';
+import { HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
 
 export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
 
@@ -59,6 +59,20 @@ export interface NetworkModel {
   readonly ingressIp: string;
 }
 
+/** Where nodes download from: the spec's mirrors or the public upstreams (spec field sources). */
+export interface SourcesModel {
+  /** OS package mirror; undefined keeps the image's own apt sources. */
+  readonly osPackages?: { readonly url: string; readonly securityUrl: string; readonly signingKey?: string };
+  /** The Kubernetes apt repository of the cluster's minor (flat, ends with "/"). */
+  readonly kubernetesRepository: string;
+  /** Armored key of that repository from the spec; undefined: pkgs.k8s.io's Release.key is downloaded at boot. */
+  readonly kubernetesSigningKey?: string;
+  /** Base URL of the Helm CLI downloads (get.helm.sh layout). */
+  readonly helmBaseUrl: string;
+  /** One Helm repository for every bootstrap chart; undefined: each chart's upstream repository. */
+  readonly chartRepository?: string;
+}
+
 export interface ClusterModel {
   readonly name: string;
   readonly domain: string;
@@ -74,7 +88,12 @@ export interface ClusterModel {
   /** DNS name of the API (a cert SAN). */
   readonly apiHostname: string;
   readonly hosts: readonly PveHostModel[];
+  /** The node operating system (spec nodeOs) and what comes with it. */
+  readonly os: NodeOsRelease;
   readonly image: { readonly url: string; readonly fileName: string; readonly checksum?: { readonly algorithm: string; readonly value: string } };
+  /** CNI the bootstrap installs (cilium) or none (bring your own; kube-proxy runs). */
+  readonly cni: 'cilium' | 'none';
+  readonly sources: SourcesModel;
   readonly controlPlanes: readonly NodeModel[];
   readonly workers: readonly NodeModel[];
   readonly loadBalancers: readonly NodeModel[];
@@ -179,6 +198,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 
   const minor = kubernetesMinor(spec.kubernetes.version);
   if (!minor) return { issues };
+  const os = NODE_OS[spec.nodeOs];
   const service = parseCidr(spec.network.serviceCidr);
   const net = spec.network;
   const controlPlanes = nodesByPool[0] ?? [];
@@ -211,11 +231,10 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     },
     apiHostname: `api.${spec.domain}`,
     hosts,
-    image: {
-      url: spec.image.url ?? UBUNTU_IMAGE.url,
-      fileName: spec.image.url ? `${spec.name}-${spec.image.url.split('/').pop()}` : UBUNTU_IMAGE.fileName,
-      checksum: spec.image.checksum,
-    },
+    os,
+    image: imageOf(spec, os),
+    cni: spec.addons.cni,
+    sources: sourcesOf(spec, minor),
     controlPlanes,
     workers,
     loadBalancers,
@@ -223,4 +242,24 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     loadBalancer: { mode: spec.loadBalancer.mode, routerId: spec.loadBalancer.routerId },
   };
   return { model, issues };
+}
+
+/** A custom image URL gets a cluster-prefixed file name and only the spec's checksum; the default image its pinned one. */
+function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
+  if (spec.image.url) return { url: spec.image.url, fileName: `${spec.name}-${spec.image.url.split('/').pop()}`, checksum: spec.image.checksum };
+  return { url: os.image.url, fileName: os.image.fileName, checksum: spec.image.checksum ?? os.image.checksum };
+}
+
+function sourcesOf(spec: ClusterSpec, minor: KubernetesMinor): SourcesModel {
+  const s = spec.sources;
+  const k8s = s.kubernetesPackages;
+  return {
+    ...(s.osPackages
+      ? { osPackages: { url: s.osPackages.url, securityUrl: s.osPackages.securityUrl ?? s.osPackages.url, ...(s.osPackages.signingKey ? { signingKey: s.osPackages.signingKey } : {}) } }
+      : {}),
+    kubernetesRepository: `${k8s?.baseUrl ?? KUBERNETES_APT.baseUrl}/v${minor.minor}/deb/`,
+    ...(k8s ? { kubernetesSigningKey: k8s.signingKey } : {}),
+    helmBaseUrl: s.helm?.baseUrl ?? HELM_DOWNLOAD.baseUrl,
+    ...(s.charts ? { chartRepository: s.charts.repository } : {}),
+  };
 }

@@ -52,6 +52,12 @@ export function specRules(spec: ClusterSpec): RuleResult {
   if (spec.addons.storage.provider === 'nfs' && !spec.addons.storage.nfs) {
     err(['addons', 'storage', 'nfs'], 'provider "nfs" needs nfs.server and nfs.share', undefined);
   }
+  if (spec.addons.cni === 'none') {
+    if (spec.addons.ingress.controller === 'gateway-api') {
+      err(['addons', 'ingress', 'controller'], 'gateway-api is served by Cilium\'s Gateway API support: it needs addons.cni "cilium" (or choose nginx)', spec.addons.ingress.controller);
+    }
+    warnings.push({ path: ['addons', 'cni'], message: 'no CNI is installed: nodes stay NotReady and pods (the GitOps engine too) stay Pending until you install one', received: 'none' });
+  }
   const mirrored = spec.containerd.registryMirrors.map((m) => m.registry);
   duplicates(mirrored).forEach(({ value, index }) => err(['containerd', 'registryMirrors', index, 'registry'], 'registry listed twice', value));
   if (spec.workers.reduce((n, w) => n + w.count, 0) === 0) {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { isCidr, isIpv4, parseCidr } from './ip';
-import { DEFAULT_KUBERNETES_VERSION } from './versions';
+import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS } from './versions';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
@@ -76,17 +76,17 @@ export const ProxmoxSchema = z
 
 export const ImageSchema = z
   .strictObject({
-    url: z.url().optional().describe('Cloud image URL. @default the pinned Ubuntu 24.04 image from spec/versions.ts'),
+    url: z.url().optional().describe('Cloud image URL; it must hold the nodeOs release. @default the pinned image of nodeOs from spec/versions.ts (Debian: with its SHA-512)'),
     checksum: z
       .strictObject({
         algorithm: z.enum(['sha256', 'sha512']).default('sha256').describe('@default "sha256"'),
         value: z.string().regex(/^[0-9a-f]{64}([0-9a-f]{64})?$/, { message: 'must be a lowercase hex digest' }),
       })
       .optional()
-      .describe('Verify the download against this digest. @default no verification'),
+      .describe('Verify the download against this digest. @default the pinned digest of the default image, if any; none for a custom url'),
   })
   .prefault({})
-  .describe('The Ubuntu 24.04 cloud image the VMs boot from.');
+  .describe('The cloud image the VMs boot from.');
 
 export const IpRangeSchema = z.strictObject({
   start: ipv4().describe('First address (inclusive).'),
@@ -168,6 +168,10 @@ export const LoadBalancerSchema = z
 
 export const AddonsSchema = z
   .strictObject({
+    cni: z
+      .enum(['cilium', 'none'])
+      .default('cilium')
+      .describe('cilium = the bootstrap installs Cilium (kube-proxy replacement) and GitOps keeps it; none = kube-proxy runs and you bring the CNI yourself (nodes stay NotReady until it runs). @default "cilium"'),
     gitops: z
       .strictObject({
         engine: z.enum(['argocd', 'flux', 'none']).default('argocd').describe('@default "argocd"'),
@@ -256,6 +260,57 @@ export const RegistryMirrorSchema = z
   })
   .describe('Pull through a mirror first; the upstream registry stays the fallback.');
 
+const packageRepoUrl = () =>
+  z
+    .url({ protocol: /^https?$/, message: 'must be an http(s) URL like http://mirror.example.internal/debian' })
+    .refine((u) => !/^https?:\/\/[^/]*@/.test(u), { message: 'must not hold credentials (user:password@); use a mirror that needs none or a proxy' })
+    .refine((u) => !u.endsWith('/'), { message: 'must not end with "/"' });
+const armoredKey = () =>
+  z
+    .string()
+    .regex(/^-----BEGIN PGP PUBLIC KEY BLOCK-----\n[\s\S]+\n-----END PGP PUBLIC KEY BLOCK-----\n?$/, {
+      message: 'must be an ASCII-armored OpenPGP public key (-----BEGIN PGP PUBLIC KEY BLOCK----- ... -----END PGP PUBLIC KEY BLOCK-----)',
+    });
+
+export const SourcesSchema = z
+  .strictObject({
+    osPackages: z
+      .strictObject({
+        url: packageRepoUrl().describe('Mirror of the distribution archive with the suites <codename> and <codename>-updates, e.g. http://mirror.example.internal/debian.'),
+        securityUrl: packageRepoUrl().optional().describe('Mirror holding <codename>-security. @default url'),
+        signingKey: armoredKey()
+          .optional()
+          .describe('Key the mirror signs its Release files with, checked by apt. @default the distribution\'s archive keyring (a mirror that keeps the signed Release files)'),
+      })
+      .optional()
+      .describe('OS package mirror replacing the distribution archive on every node. @default the image\'s own sources'),
+    kubernetesPackages: z
+      .strictObject({
+        baseUrl: packageRepoUrl().describe('Mirror with the pkgs.k8s.io layout: the repository of minor 1.30 is <baseUrl>/v1.30/deb/ (flat, "/" suite).'),
+        signingKey: armoredKey().describe('Key the repository is signed with. Written to the nodes and checked by apt; never downloaded.'),
+      })
+      .optional()
+      .describe('Kubernetes package repository (kubeadm, kubelet, kubectl, cri-tools). @default https://pkgs.k8s.io/core:/stable: (its Release.key downloaded at boot)'),
+    helm: z
+      .strictObject({
+        baseUrl: packageRepoUrl().describe('Where helm-<version>-linux-<arch>.tar.gz and its .sha256sum are (the get.helm.sh layout).'),
+      })
+      .optional()
+      .describe('Where the first control plane downloads the Helm CLI. @default https://get.helm.sh'),
+    charts: z
+      .strictObject({
+        repository: z
+          .string()
+          .regex(/^(https?|oci):\/\/[^\s/@]+(\/[^\s@]*)?$/, { message: 'must be a Helm repository URL (http(s)://... or oci://...) without credentials' })
+          .refine((u) => !u.endsWith('/'), { message: 'must not end with "/"' })
+          .describe('One Helm repository holding every chart the bootstrap installs (cilium, argo-cd) under its upstream name and version.'),
+      })
+      .optional()
+      .describe('Where the node bootstrap pulls Helm charts from (GitOps releases keep their upstream repositories). @default each chart\'s upstream repository'),
+  })
+  .prefault({})
+  .describe('Where nodes download packages, Helm and charts: mirrors for air-gapped installs. Container images: containerd.registryMirrors. @default the public upstreams');
+
 export const StateSchema = z
   .discriminatedUnion('backend', [
     z.strictObject({
@@ -281,6 +336,10 @@ export const ClusterSpecSchema = z
       .describe('Cluster name; prefixes node names and is the cdktf stack name.'),
     domain: z.string().regex(DNS_NAME, { message: 'must be a DNS name like lab.example.com' }).describe('Base DNS domain of platform hostnames.'),
     proxmox: ProxmoxSchema,
+    nodeOs: z
+      .enum(NODE_OS_IDS)
+      .default('ubuntu-24.04')
+      .describe('Operating system of every node: its cloud image and the packages the bootstrap installs. Changing it affects only nodes created afterwards. @default "ubuntu-24.04"'),
     image: ImageSchema,
     network: NetworkSchema,
     controlPlane: ControlPlaneSchema,
@@ -292,6 +351,7 @@ export const ClusterSpecSchema = z
       })
       .prefault({})
       .describe('Container runtime settings.'),
+    sources: SourcesSchema,
     ssh: z
       .strictObject({
         authorizedKeys: z

@@ -1,6 +1,6 @@
 /**
  * The one place every version is pinned: Kubernetes matrix, node packages and images,
- * Helm charts, container images used by our own objects, and the Ubuntu cloud image.
+ * Helm charts, container images used by our own objects, and the node OS cloud images.
  * Nothing else in the repo may spell a version number.
  */
 
@@ -72,7 +72,59 @@ export const UBUNTU_IMAGE = {
   fileName: 'ubuntu-24.04-server-cloudimg-amd64-20250805.img',
 } as const;
 
-/** Node packages (Debian/Ubuntu). containerd comes from Ubuntu's archive (containerd 1.7.x on noble). */
+/**
+ * Debian 12 (bookworm) genericcloud image (virtio drivers only, cloud-init with NoCloud), pinned
+ * build and the SHA-512 of that build as published in its directory's SHA512SUMS.
+ */
+export const DEBIAN_IMAGE = {
+  release: 'bookworm',
+  version: '12',
+  serial: '20250210-2019',
+  url: 'https://cloud.debian.org/images/cloud/bookworm/20250210-2019/debian-12-genericcloud-amd64-20250210-2019.qcow2',
+  /** The PVE "iso" content type only accepts .img/.iso names; the qcow2 is imported by content, not name. */
+  fileName: 'debian-12-genericcloud-amd64-20250210-2019.qcow2.img',
+  checksum: {
+    algorithm: 'sha512',
+    value: 'a58d86525d75fd8e139a2302531ce5d2ab75ef0273cfe78f9d53aada4b23efd45f8433b4806fa4570cfe981c8fae26f5e5e855cbd66ba2198862f28125fd2d45',
+  },
+} as const;
+
+/** Node operating systems a spec can choose (spec field nodeOs). */
+export const NODE_OS_IDS = ['ubuntu-24.04', 'debian-12'] as const;
+export type NodeOsId = (typeof NODE_OS_IDS)[number];
+
+/** What differs between the node operating systems: image, release and archive components. */
+export interface NodeOsRelease {
+  readonly id: NodeOsId;
+  readonly family: 'ubuntu' | 'debian';
+  /** Release codename: the apt suite prefix. */
+  readonly codename: string;
+  readonly image: { readonly url: string; readonly fileName: string; readonly checksum?: { readonly algorithm: 'sha256' | 'sha512'; readonly value: string } };
+  /** Archive components the nodes install from (an OS package mirror must carry them). */
+  readonly components: readonly string[];
+}
+
+export const NODE_OS: Readonly<Record<NodeOsId, NodeOsRelease>> = {
+  'ubuntu-24.04': {
+    id: 'ubuntu-24.04',
+    family: 'ubuntu',
+    codename: UBUNTU_IMAGE.release,
+    image: { url: UBUNTU_IMAGE.url, fileName: UBUNTU_IMAGE.fileName },
+    components: ['main', 'restricted', 'universe', 'multiverse'],
+  },
+  'debian-12': {
+    id: 'debian-12',
+    family: 'debian',
+    codename: DEBIAN_IMAGE.release,
+    image: { url: DEBIAN_IMAGE.url, fileName: DEBIAN_IMAGE.fileName, checksum: DEBIAN_IMAGE.checksum },
+    components: ['main'],
+  },
+};
+
+/**
+ * Node packages, the same names on Ubuntu 24.04 and Debian 12. containerd comes from the
+ * distribution's archive: 1.7.x on noble, 1.6.x on bookworm (both read config version 2).
+ */
 export const NODE_PACKAGES = {
   containerd: 'containerd',
   haproxy: 'haproxy',

@@ -1,6 +1,7 @@
 /** Bootstrap steps of the first control plane after kubeadm init: Helm, Cilium, GitOps. */
 import type { ClusterModel, NodeModel } from '../../spec';
-import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST, HELM_DOWNLOAD } from '../../spec';
+import type { ChartPin } from '../../spec';
+import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
 import { gitopsEngine } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
@@ -10,9 +11,20 @@ import { sq } from './shell';
 const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 const HELM = `helm --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 
-export function helmStep(): Step {
+/**
+ * The chart argument of `helm upgrade --install`: `<chart> --repo <repository>` for an HTTP
+ * repository, `oci://<registry>/<path>/<chart>` for an OCI one. The repository is the spec's
+ * chart mirror (sources.charts) when set, else the chart's upstream.
+ */
+export function chartRef(model: ClusterModel, pin: ChartPin): string {
+  const repo = model.sources.chartRepository ?? pin.repo;
+  return repo.startsWith('oci://') ? sq(`${repo}/${pin.chart}`) : `${pin.chart} --repo ${sq(repo)}`;
+}
+
+export function helmStep(model: ClusterModel): Step {
   const version = COMPONENTS.helm;
-  return step('helm', `Helm ${version} from ${HELM_DOWNLOAD.baseUrl}, checked against its published SHA-256.`, [
+  const base = model.sources.helmBaseUrl;
+  return step('helm', `Helm ${version} from ${base}, checked against its published SHA-256.`, [
     'local arch tarball tmp',
     `if command -v helm >/dev/null && [[ "$(helm version --template '{{.Version}}')" == ${sq(version)} ]]; then`,
     '  return 0',
@@ -20,8 +32,8 @@ export function helmStep(): Step {
     'arch="$(dpkg --print-architecture)"',
     `tarball="helm-${version}-linux-$arch.tar.gz"`,
     'tmp="$(mktemp -d)"',
-    `retry 5 10 curl -fsSL -o "$tmp/$tarball" ${sq(`${HELM_DOWNLOAD.baseUrl}/`)}"$tarball"`,
-    `retry 5 10 curl -fsSL -o "$tmp/$tarball.sha256sum" ${sq(`${HELM_DOWNLOAD.baseUrl}/`)}"$tarball.sha256sum"`,
+    `retry 5 10 curl -fsSL -o "$tmp/$tarball" ${sq(`${base}/`)}"$tarball"`,
+    `retry 5 10 curl -fsSL -o "$tmp/$tarball.sha256sum" ${sq(`${base}/`)}"$tarball.sha256sum"`,
     '(cd "$tmp" && sha256sum --check "$tarball.sha256sum")',
     'tar -xzf "$tmp/$tarball" -C "$tmp"',
     'install -m 0755 "$tmp/linux-$arch/helm" /usr/local/bin/helm',
@@ -41,10 +53,10 @@ export function gatewayApiCrdsStep(model: ClusterModel): Step | undefined {
   ]);
 }
 
-export function ciliumStep(): Step {
+export function ciliumStep(model: ClusterModel): Step {
   const c = CHARTS.cilium;
   return step('cilium', `Cilium ${c.version} (kube-proxy replacement) with the values the GitOps release uses.`, [
-    `retry 5 15 ${HELM} upgrade --install ${CILIUM_RELEASE.name} ${c.chart} --repo ${sq(c.repo)} --version ${sq(c.version)} \\`,
+    `retry 5 15 ${HELM} upgrade --install ${CILIUM_RELEASE.name} ${chartRef(model, c)} --version ${sq(c.version)} \\`,
     `  --namespace ${CILIUM_RELEASE.namespace} --values ${NODE_PATHS.ciliumValues}`,
     `retry 3 10 ${KUBECTL} --namespace ${CILIUM_RELEASE.namespace} rollout status daemonset/cilium --timeout=10m`,
   ]);
@@ -62,7 +74,7 @@ export function gitopsStep(model: ClusterModel): Step | undefined {
     const c = CHARTS.argoCd;
     const a = GITOPS_BOOTSTRAP.argocd;
     return step('gitops', `Argo CD ${c.version} and the root Application (${model.spec.addons.gitops.repoUrl}).`, [
-      `retry 5 15 ${HELM} upgrade --install ${a.release} ${c.chart} --repo ${sq(c.repo)} --version ${sq(c.version)} \\`,
+      `retry 5 15 ${HELM} upgrade --install ${a.release} ${chartRef(model, c)} --version ${sq(c.version)} \\`,
       `  --namespace ${a.namespace} --create-namespace`,
       `${KUBECTL} wait --for=condition=Established crd/applications.argoproj.io --timeout=5m`,
       `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
@@ -78,8 +90,20 @@ export function gitopsStep(model: ClusterModel): Step | undefined {
   return undefined;
 }
 
+/**
+ * Helm (only when a chart is installed: Cilium or Argo CD), the Gateway API CRDs, Cilium and the
+ * wait for the first node to be Ready (addons.cni cilium only: with cni none no CNI exists yet, so
+ * nothing waits for Ready), then the GitOps engine.
+ */
 export function addonSteps(model: ClusterModel, node: NodeModel): Step[] {
   const gitops = gitopsStep(model);
   const gatewayCrds = gatewayApiCrdsStep(model);
-  return [helmStep(), ...(gatewayCrds ? [gatewayCrds] : []), ciliumStep(), nodeReadyStep(node), ...(gitops ? [gitops] : [])];
+  const cilium = model.cni === 'cilium';
+  const needsHelm = cilium || gitopsEngine(model) === 'argocd';
+  return [
+    ...(needsHelm ? [helmStep(model)] : []),
+    ...(gatewayCrds ? [gatewayCrds] : []),
+    ...(cilium ? [ciliumStep(model), nodeReadyStep(node)] : []),
+    ...(gitops ? [gitops] : []),
+  ];
 }

@@ -13,17 +13,36 @@ export const API_WAIT = { attempts: 35, firstDelaySeconds: 5 } as const;
 /** Seconds between control-plane joins (etcd adds one member at a time). */
 export const CONTROL_PLANE_JOIN_STAGGER_SECONDS = 60;
 
-export function kubePackagesStep(model: ClusterModel): Step {
-  const v = kubernetesPackageVersion(model);
-  const pins = ['kubelet', 'kubeadm', 'kubectl'].map((p) => `${p}=${v}`).concat(`cri-tools=${criToolsPackageVersion(model)}`);
+function kubePackagesOrigin(model: ClusterModel): string {
+  const minor = model.kubernetes.minor.minor;
+  return model.sources.kubernetesSigningKey ? `${kubernetesAptRepo(model)} (spec mirror)` : `pkgs.k8s.io v${minor}`;
+}
+
+/**
+ * The repository key: the spec's armored key (written by cloud-init) is only checked to be one
+ * OpenPGP public key; without one, pkgs.k8s.io's Release.key is downloaded and dearmored once.
+ */
+function kubernetesKeyLines(model: ClusterModel): string[] {
+  if (model.sources.kubernetesSigningKey) {
+    const key = NODE_PATHS.kubernetesAptSpecKey;
+    return [`[[ "$(gpg --batch --show-keys --with-colons ${key} | grep -c '^pub:')" == 1 ]] || { log "${key} is not one OpenPGP public key"; exit 1; }`];
+  }
   const keyring = NODE_PATHS.kubernetesAptKeyring;
-  return step('kube-packages', `pkgs.k8s.io v${model.kubernetes.minor.minor}: kubeadm, kubelet, kubectl ${v}, held.`, [
+  return [
     'install -d -m 0755 /etc/apt/keyrings',
     `if [[ ! -s ${keyring} ]]; then`,
     `  retry 5 10 curl -fsSL -o /tmp/kubernetes-release.key ${sq(`${kubernetesAptRepo(model)}Release.key`)}`,
     `  gpg --batch --yes --dearmor -o ${keyring} /tmp/kubernetes-release.key`,
     '  rm -f /tmp/kubernetes-release.key',
     'fi',
+  ];
+}
+
+export function kubePackagesStep(model: ClusterModel): Step {
+  const v = kubernetesPackageVersion(model);
+  const pins = ['kubelet', 'kubeadm', 'kubectl'].map((p) => `${p}=${v}`).concat(`cri-tools=${criToolsPackageVersion(model)}`);
+  return step('kube-packages', `${kubePackagesOrigin(model)}: kubeadm, kubelet, kubectl ${v}, held.`, [
+    ...kubernetesKeyLines(model),
     `install -m 0644 ${NODE_PATHS.kubernetesAptSource} /etc/apt/sources.list.d/kubernetes.list`,
     'retry 5 10 apt-get update -o DPkg::Lock::Timeout=300',
     `apt_install --allow-downgrades --allow-change-held-packages ${pins.join(' ')}`,

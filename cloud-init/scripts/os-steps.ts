@@ -1,6 +1,6 @@
 /** Bootstrap steps for the operating system, shared by every role. */
 import type { ClusterModel, NodeModel } from '../../spec';
-import { basePackages, KUBERNETES_MODULES, runsKubernetes } from '../os';
+import { basePackages, KUBERNETES_MODULES, osName, runsKubernetes } from '../os';
 import { fn, words } from './shell';
 
 export interface Step {
@@ -33,7 +33,7 @@ export function osSteps(model: ClusterModel, node: NodeModel): Step[] {
       ...(runsKubernetes(node) ? KUBERNETES_MODULES.map((m) => `modprobe ${m}`) : []),
       'sysctl --system >/dev/null',
     ]),
-    step('base-packages', 'Ubuntu packages (cloud-init installed them already; this makes sure).', [
+    step('base-packages', `${osName(model)} packages (cloud-init installed them already; this makes sure).`, [
       'retry 5 10 apt-get update -o DPkg::Lock::Timeout=300',
       `apt_install ${words(basePackages(model, node))}`,
     ]),

@@ -81,7 +81,7 @@ export class MonitoringChart extends AddonChart {
         prometheusOperator: { resources: MEDIUM },
         'kube-state-metrics': { resources: resources('10m', '64Mi', '200m', '256Mi') },
         'prometheus-node-exporter': { resources: SMALL },
-        // Cilium replaces kube-proxy.
+        // Cilium replaces kube-proxy; without it kubeadm runs kube-proxy (metrics on 127.0.0.1 only: not scraped).
         kubeProxy: { enabled: false },
         kubeEtcd: {
           enabled: true,

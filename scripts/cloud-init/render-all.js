@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /*
  * Renders every node of every cluster spec (plus variants of the HA one covering the other
- * Kubernetes minors, Flux, the gateway-api ingress option and the dedicated load-balancer mode)
+ * Kubernetes minors, Flux, the gateway-api ingress option, the dedicated load-balancer mode,
+ * Debian 12 nodes and every package/chart mirror)
  * into OUT_DIR with dummy but format-valid secrets, and extracts each cloud-config's write_files. Used by
  * scripts/verify-cloud-init.sh; needs the compiled lib/ (npx tsc -p .).
  *
@@ -33,6 +34,9 @@ const SECRETS = {
   keepalivedPassword: 'vrrp1234',
 };
 
+// An armored public key in the format the spec takes (the e2e spec's placeholder key).
+const EXAMPLE_KEY = spec.loadSpecFile(path.join(root, 'test', 'e2e', 'cluster', 'e2e.yaml')).model.sources.kubernetesSigningKey;
+
 function variants(file) {
   const doc = spec.parseYaml(fs.readFileSync(file, 'utf8'), file);
   const clone = () => JSON.parse(JSON.stringify(doc));
@@ -53,6 +57,22 @@ function variants(file) {
   ded.name = `${doc.name}lb`;
   ded.loadBalancer = { ...(ded.loadBalancer || {}), mode: 'dedicated' };
   out.push(ded);
+  // Debian 12 nodes with the default sources and Cilium.
+  const deb = clone();
+  deb.name = `${doc.name}deb`;
+  deb.nodeOs = 'debian-12';
+  out.push(deb);
+  // Ubuntu with every mirror (deb822 OS sources, Kubernetes key from the spec, Helm, an OCI chart repository) and Argo CD.
+  const mir = clone();
+  mir.name = `${doc.name}mir`;
+  mir.sources = {
+    osPackages: { url: 'http://mirror.example.internal/ubuntu', signingKey: EXAMPLE_KEY },
+    kubernetesPackages: { baseUrl: 'http://mirror.example.internal/kubernetes', signingKey: EXAMPLE_KEY },
+    helm: { baseUrl: 'http://mirror.example.internal/helm' },
+    charts: { repository: 'oci://registry.example.internal/charts' },
+  };
+  mir.addons = { ...(mir.addons || {}), gitops: { engine: 'argocd', repoUrl: 'https://git.example.internal/platform/clusters.git' } };
+  out.push(mir);
   return out.map((d) => spec.loadSpecDocument(d, `${file} (variant ${d.name})`).model);
 }
 
