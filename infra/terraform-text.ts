@@ -6,7 +6,8 @@
 import { fillSecrets, type BootstrapSecrets } from '../cloud-init';
 
 export function escapeTerraformTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+  // A function replacer: in a replacement string '$$' is itself an escape for one '$'.
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
 /** Escapes a cloud-init template, then puts the Terraform expressions where its secret markers are. */
