@@ -36,3 +36,19 @@ stamp_ok()  { [[ -z "${E2E_FORCE:-}" && -f "${E2E_CACHE}/stamps/$1" && "$(cat "$
 stamp_set() { mkdir -p "${E2E_CACHE}/stamps"; printf '%s\n' "$2" >"${E2E_CACHE}/stamps/$1"; }
 # hash_of FILE|STRING...: a short content key.
 hash_of() { local a; for a in "$@"; do if [[ -f "$a" ]]; then cat "$a"; else printf '%s\n' "$a"; fi; done | sha256sum | cut -c1-16; }
+
+# The registry path of the test workload's image (built by build-images.sh, pulled via the mirror).
+HELLO_IMAGE=registry.k8s.io/pve-k8s-e2e/hello:1
+export HELLO_IMAGE TOOLS_BIN
+
+# repo_key: the throwaway key the package mirrors are signed with, made once; its public half is
+# .cache/e2e/repo-key.asc (put in the harness's work copy of the spec).
+repo_key() {
+  export GNUPGHOME="${E2E_CACHE}/gnupg"
+  [[ -s "${E2E_CACHE}/repo-key.asc" ]] && return 0
+  log "making the throwaway signing key of the package mirrors"
+  rm -rf "$GNUPGHOME"; install -d -m 0700 "$GNUPGHOME"
+  gpg --batch --quiet --passphrase '' --quick-gen-key 'pve-k8s e2e mirrors (throwaway) <e2e@pve-k8s.test>' ed25519 sign never
+  gpg --batch --armor --export >"${E2E_CACHE}/repo-key.asc.tmp"
+  mv "${E2E_CACHE}/repo-key.asc.tmp" "${E2E_CACHE}/repo-key.asc"
+}

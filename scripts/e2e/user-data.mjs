@@ -2,7 +2,8 @@
 // Plays Terraform's part for the e2e test: from the stack synth wrote (cdk.tf.json), renders each
 // node's user data exactly as the Proxmox snippet would hold it (the template's escapes undone and
 // the four join-secret locals replaced by freshly generated values of the same shape), and writes a
-// NoCloud seed per node plus nodes.json (name, role, address, gateway, resolvers) for the harness.
+// NoCloud seed per node, nodes.json (name, role, address, gateway, resolvers, the pod /24 of the
+// harness's CNI) and facts.env (what the harness must serve, read from the user data itself).
 //
 //   node scripts/e2e/user-data.mjs STACK_JSON OUT_DIR
 //
@@ -11,6 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 
 const [stackFile, outDir] = process.argv.slice(2);
 if (!stackFile || !outDir) {
@@ -58,7 +60,17 @@ for (const name of Object.keys(stack.locals ?? {})) {
   if (!(name in secrets)) fail(`${stackFile}: local.${name} is not a join secret this script knows`);
 }
 
+/** The i-th (0-based) /24 of an IPv4 CIDR of prefix <= 24: the harness CNI's pod range of node i. */
+function podRange(cidr, i) {
+  const [base, bits] = cidr.split('/');
+  const n = base.split('.').reduce((a, o) => a * 256 + Number(o), 0) + i * 256;
+  if (Number(bits) > 24 || i >= 2 ** (24 - Number(bits))) fail(`pod CIDR ${cidr} has no /24 number ${i}`);
+  return `${[24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')}/24`;
+}
+const fileOf = (doc, path) => (doc.write_files ?? []).find((f) => f.path === path)?.content;
+
 const nodes = [];
+const facts = { packages: new Set(), registries: new Set() };
 for (const [name, node] of Object.entries(outputs)) {
   const vm = vms[name] ?? fail(`no VM resource for node ${name}`);
   const init = vm.initialization;
@@ -67,6 +79,24 @@ for (const [name, node] of Object.entries(outputs)) {
   if (address !== node.ip) fail(`${name}: initialization address ${ipv4.address} differs from output ip ${node.ip}`);
   const snippet = files[name]?.source_raw?.data ?? fail(`${name}: no cloud-init snippet (proxmox_virtual_environment_file.${name})`);
   const userData = renderTemplate(snippet, secrets, name);
+  const doc = yaml.load(userData);
+  for (const p of doc.packages ?? []) facts.packages.add(p);
+  for (const f of doc.write_files ?? []) {
+    const host = /^\[host\."(https?:\/\/[^"]+)"\]/m.exec(f.content ?? '');
+    if (f.path.startsWith('/etc/containerd/certs.d/') && host) facts.registries.add(host[1]);
+  }
+  const kubeadm = fileOf(doc, '/etc/pve-k8s/kubeadm.yaml');
+  if (kubeadm && /kind: InitConfiguration/.test(kubeadm)) {
+    writeFileSync(join(outDir, 'kubeadm-init.yaml'), kubeadm, { mode: 0o600 });
+    facts.podSubnet = /podSubnet: (\S+)/.exec(kubeadm)?.[1];
+    facts.endpoint = /controlPlaneEndpoint: (\S+)/.exec(kubeadm)?.[1];
+    facts.firstControlPlane = name;
+  }
+  const script = fileOf(doc, '/usr/local/sbin/pve-k8s-bootstrap') ?? '';
+  facts.kubeVersion ??= /kubeadm=(\S+)/.exec(script)?.[1];
+  facts.criToolsVersion ??= /cri-tools=(\S+)/.exec(script)?.[1];
+  facts.kubernetesRepo ??= /^deb \[[^\]]*\] (\S+) \/$/m.exec(fileOf(doc, '/etc/pve-k8s/apt/kubernetes.list') ?? '')?.[1];
+  facts.osMirror ??= /^deb \[[^\]]*\] (\S+) /m.exec(doc.apt?.sources_list ?? '')?.[1];
   const seed = join(outDir, 'seeds', name);
   mkdirSync(seed, { recursive: true, mode: 0o700 });
   writeFileSync(join(seed, 'user-data'), userData, { mode: 0o600 });
@@ -81,5 +111,16 @@ for (const [name, node] of Object.entries(outputs)) {
   );
   nodes.push({ name, role: node.role, ip: address, prefix: Number(prefix), gateway: ipv4.gateway, dns, domain: init.dns?.domain ?? '' });
 }
+for (const key of ['podSubnet', 'endpoint', 'kubeVersion', 'criToolsVersion', 'kubernetesRepo', 'osMirror']) {
+  if (!facts[key]) fail(`the user data does not say ${key} (is this the e2e spec, with its mirrors?)`);
+}
+nodes.forEach((n, i) => { n.podCidr = podRange(facts.podSubnet, i + 1); });
 writeFileSync(join(outDir, 'nodes.json'), JSON.stringify(nodes, null, 2) + '\n');
+const env = {
+  FIRST_CP: facts.firstControlPlane, API_ENDPOINT: facts.endpoint, POD_SUBNET: facts.podSubnet,
+  KUBE_VERSION: facts.kubeVersion, CRI_TOOLS_VERSION: facts.criToolsVersion,
+  K8S_REPO_URL: facts.kubernetesRepo, OS_MIRROR_URL: facts.osMirror,
+  REGISTRY_ENDPOINTS: [...facts.registries].join(' '), PACKAGES: [...facts.packages].join(' '),
+};
+writeFileSync(join(outDir, 'facts.env'), Object.entries(env).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
 console.log(nodes.map((n) => `${n.name}=${n.role}@${n.ip}`).join(' '));
