@@ -26,7 +26,17 @@ PROFILE="${ROOT}/scripts/e2e/node-profile"
 ROOTFS="${E2E_CACHE}/rootfs" POOL="${E2E_CACHE}/pool" ARCHIVES="${E2E_CACHE}/apt-archives"
 
 mirror_pkgs=$(printf '%s\n' "$@" | sort -u | tr '\n' ' ')
-key=$(hash_of "${IMAGE_PACKAGES[*]}" "$mirror_pkgs" "${MIRRORS[*]}" "$0" \
+# Kernel modules: the nodes run the host's kernel. When the host has no /lib/modules (modules
+# built in, as on this machine kind), the image gets an index naming the built-in modules the
+# cloud-config loads, so its `modprobe overlay br_netfilter` succeeds as on a VM; when the host
+# has /lib/modules, launch-node.sh binds it read-only instead.
+KVER=$(uname -r)
+BUILTIN_MODULES=(kernel/fs/overlayfs/overlay.ko kernel/net/bridge/br_netfilter.ko)
+if [[ -d "/lib/modules/${KVER}" ]]; then modules_hook=':'; else
+  # shellcheck disable=SC2016 # $1 is mmdebstrap's
+  modules_hook="mkdir -p \"\$1/lib/modules/${KVER}\" && printf '%s\\n' ${BUILTIN_MODULES[*]} >\"\$1/lib/modules/${KVER}/modules.builtin\" && touch \"\$1/lib/modules/${KVER}/modules.order\" && chroot \"\$1\" depmod ${KVER}"
+fi
+key=$(hash_of "${IMAGE_PACKAGES[*]}" "$mirror_pkgs" "${MIRRORS[*]}" "$0" "$modules_hook" \
   "$(cd "$PROFILE" && find . -type f -print0 | sort -z | xargs -0 sha256sum)")
 if stamp_ok rootfs "$key" && [[ -d "$ROOTFS" && -d "$POOL" ]]; then
   log "node image and OS package pool up to date (${ROOTFS#"${ROOT}"/})"
@@ -48,6 +58,7 @@ mmdebstrap --mode=root --variant=minbase --include="$(IFS=,; echo "${IMAGE_PACKA
   --customize-hook="sync-out /var/cache/apt/archives ${ARCHIVES}" \
   --customize-hook='rm -rf "$1/var/cache/e2e-pool"' \
   --customize-hook="copy-in ${PROFILE}/. /" \
+  --customize-hook="$modules_hook" \
   --customize-hook=': >"$1/etc/fstab"; rm -f "$1"/etc/ssh/ssh_host_*; : >"$1/etc/machine-id"; echo node >"$1/etc/hostname"' \
   --customize-hook='ln -sf /dev/null "$1/etc/systemd/system/proc-sys-fs-binfmt_misc.automount"' \
   "$SUITE" "$tmp" "${MIRRORS[@]}"

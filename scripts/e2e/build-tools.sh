@@ -6,13 +6,14 @@
 # Each module's go.mod is the pin; the version is read from it.
 #
 #   bash scripts/e2e/build-tools.sh
+#   E2E_TOOLS=modules bash scripts/e2e/build-tools.sh   # only the tools/e2e modules
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=scripts/lib/go-tools.sh
 source "${ROOT}/scripts/lib/go-tools.sh"
 
-K8S_TOOLS=all bash "${ROOT}/scripts/k8s-tools.sh"
+[[ "${E2E_TOOLS:-}" == modules ]] || K8S_TOOLS=all bash "${ROOT}/scripts/k8s-tools.sh"
 
 # modver <module dir under tools/> <module path>: the version that go.mod pins.
 modver() { (cd "${ROOT}/tools/$1" && go list -m -f '{{.Version}}' "$2"); }

@@ -31,8 +31,10 @@ done </proc/self/cgroup
 # must never be copied in (the harness writes the node's own). CAP_SYS_TIME is dropped so time
 # sync inside a node can never move the host clock (Debian's chrony unit then skips itself).
 export SYSTEMD_SECCOMP=0
+modules=()   # the host's kernel modules, when it has them on disk (see build-rootfs.sh)
+[[ -d "/lib/modules/$(uname -r)" ]] && modules=(--bind-ro="/lib/modules/$(uname -r)")
 exec systemd-nspawn --quiet -D "$root" -M "$name" --register=no --keep-unit \
   --network-namespace-path="/run/netns/${netns}" --capability=all --drop-capability=CAP_SYS_TIME \
-  --private-users=no --bind=/dev/kmsg --bind="${containerd_dir}:/var/lib/containerd" \
+  --private-users=no --bind=/dev/kmsg --bind="${containerd_dir}:/var/lib/containerd" "${modules[@]}" \
   --resolv-conf=off --timezone=off --link-journal=no --kill-signal=SIGRTMIN+3 --console=pipe \
   /usr/local/sbin/e2e-init

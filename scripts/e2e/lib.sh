@@ -4,7 +4,7 @@
 # Callers set ROOT before sourcing.
 
 E2E_CACHE="${E2E_CACHE:-${ROOT}/.cache/e2e}"   # warm between runs (gitignored)
-TOOLS_BIN="${ROOT}/.cache/tools/bin"
+TOOLS_BIN="${TOOLS_BIN:-${ROOT}/.cache/tools/bin}"
 E2E_T0=${E2E_T0:-$(date +%s)}
 export E2E_T0
 mkdir -p "$E2E_CACHE"
