@@ -96,7 +96,7 @@ put 0755 "${TOOLS_BIN}/kubectl" kubectl/usr/bin/kubectl
 mkdeb kubectl "$KUBE_VERSION" "" "Kubernetes command line tool"
 put 0755 "${TOOLS_BIN}/kubelet" kubelet/usr/bin/kubelet
 put 0644 "${PKG_SRC}/kubelet.service" kubelet/lib/systemd/system/kubelet.service
-mkdeb kubelet "$KUBE_VERSION" "iptables (>= 1.4.21), kubernetes-cni (>= 1.1.1), iproute2, socat, util-linux, mount, ethtool, ebtables, conntrack" "Kubernetes node agent"
+mkdeb kubelet "$KUBE_VERSION" "kubernetes-cni (>= 1.1.1), ${KUBELET_DEB_DEPENDS}" "Kubernetes node agent"
 put 0755 "${TOOLS_BIN}/kubeadm" kubeadm/usr/libexec/pve-k8s-e2e/kubeadm
 put 0755 "${PKG_SRC}/kubeadm-wrapper" kubeadm/usr/bin/kubeadm
 put 0644 "${PKG_SRC}/10-kubeadm.conf" kubeadm/usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf

@@ -150,13 +150,24 @@ node_destroy() {
 }
 
 nodes_teardown() {
-  local d n
-  for d in "${RUN}"/nodes/*/; do [[ -d "$d" ]] && node_stop "$(basename "$d")" & done
-  wait
+  local d n pids=()
+  for d in "${RUN}"/nodes/*/; do
+    [[ -d "$d" ]] || continue
+    node_stop "$(basename "$d")" &
+    pids+=($!)
+  done
+  (( ${#pids[@]} )) && wait "${pids[@]}"
+  mkdir -p "${RUN}/logs"
   for d in "${RUN}"/nodes/*/; do
     [[ -d "$d" ]] || continue
     n=$(basename "$d")
     mountpoint -q "$(node_root "$n")" && { umount "$(node_root "$n")" || umount -l "$(node_root "$n")"; }
+    # keep the logs of the run, drop the disks
+    for f in var/log/pve-k8s-bootstrap.log var/log/cloud-init-output.log; do
+      [[ -f "${d}upper/${f}" ]] && cp "${d}upper/${f}" "${RUN}/logs/${n}.$(basename "$f")"
+    done
+    cp "${d}console.log" "${RUN}/logs/${n}.console.log" 2>/dev/null || true
+    rm -rf "$d"
   done
   for n in /sys/fs/cgroup/*/pve-k8s-e2e; do [[ -d "$n" ]] && rmdir "$n" 2>/dev/null; done
   return 0

@@ -21,7 +21,8 @@ declare -a E2E_CLEANUP=()
 on_exit() { E2E_CLEANUP+=("$*"); }
 run_cleanup() {
   local rc=$? i
-  trap - EXIT INT TERM
+  trap - EXIT
+  trap '' INT TERM   # the teardown always completes (each step is bounded)
   for (( i=${#E2E_CLEANUP[@]}-1; i>=0; i-- )); do
     eval "${E2E_CLEANUP[i]}" || warn "cleanup step failed: ${E2E_CLEANUP[i]}"
   done
@@ -36,6 +37,10 @@ stamp_ok()  { [[ -z "${E2E_FORCE:-}" && -f "${E2E_CACHE}/stamps/$1" && "$(cat "$
 stamp_set() { mkdir -p "${E2E_CACHE}/stamps"; printf '%s\n' "$2" >"${E2E_CACHE}/stamps/$1"; }
 # hash_of FILE|STRING...: a short content key.
 hash_of() { local a; for a in "$@"; do if [[ -f "$a" ]]; then cat "$a"; else printf '%s\n' "$a"; fi; done | sha256sum | cut -c1-16; }
+
+# Dependencies of the test-built kubelet package (as pkgs.k8s.io's, kubernetes-cni aside).
+KUBELET_DEB_DEPENDS="iptables, iproute2, socat, util-linux, mount, ethtool, ebtables, conntrack"
+export KUBELET_DEB_DEPENDS
 
 # The registry path of the test workload's image (built by build-images.sh, pulled via the mirror).
 HELLO_IMAGE=registry.k8s.io/pve-k8s-e2e/hello:1

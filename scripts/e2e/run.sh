@@ -50,8 +50,10 @@ source "${RUN}/facts.env"
 mirror_hostport=${OS_MIRROR_URL#http://}; mirror_hostport=${mirror_hostport%%/*}
 k8s_path=${K8S_REPO_URL#http://*/}; k8s_path=${k8s_path%/}
 registry_hostport=${REGISTRY_ENDPOINTS#http://}
-# shellcheck disable=SC2086 # PACKAGES is a list
-bash "${ROOT}/scripts/e2e/build-rootfs.sh" $PACKAGES iptables iproute2 socat util-linux mount ethtool ebtables conntrack containernetworking-plugins
+# The pool: what the cloud-configs install, what the test-built packages depend on, and Debian's
+# CNI plugins (packaged as kubernetes-cni by build-repos.sh).
+# shellcheck disable=SC2086 # lists
+bash "${ROOT}/scripts/e2e/build-rootfs.sh" $PACKAGES ${KUBELET_DEB_DEPENDS//,/} containernetworking-plugins
 bash "${ROOT}/scripts/e2e/build-repos.sh" "$k8s_path" "$KUBE_VERSION" "$CRI_TOOLS_VERSION"
 mapfile -t IMAGES < <("${TOOLS_BIN}/kubeadm" config images list --config "${RUN}/kubeadm-init.yaml" 2>/dev/null)
 (( ${#IMAGES[@]} >= 6 )) || die "kubeadm config images list gave no images: $("${TOOLS_BIN}/kubeadm" config images list --config "${RUN}/kubeadm-init.yaml" 2>&1 | tail -n 3)"
@@ -65,8 +67,8 @@ PREFIX=$(node -e 'console.log(require(process.argv[1])[0].prefix)' "$NODES_JSON"
 [[ "${mirror_hostport%:*}" == "$GATEWAY" && "${registry_hostport%:*}" == "$GATEWAY" ]] \
   || die "the spec's mirrors (${mirror_hostport}, ${registry_hostport}) must be on its gateway ${GATEWAY}, where the harness serves them"
 sysctl_snapshot
-on_exit nodes_teardown
 net_up "$GATEWAY" "$PREFIX"
+on_exit nodes_teardown   # runs before net_down (the cleanup stack is last-in first-out)
 start_mirrors "${mirror_hostport#*:}" "${registry_hostport#*:}"
 
 # ---- day 1 ----------------------------------------------------------------------------------------
