@@ -51,8 +51,23 @@ export const KUBELET_SERVING_CERTS = {
   metricsServerKubeletInsecureTls: true,
 } as const;
 
-/** How long the bootstrap token is valid after `kubeadm init` (kubeadm's default). */
-export const BOOTSTRAP_TOKEN_TTL = '24h0m0s';
+/**
+ * The bootstrap token never expires (`0s`), so a node added months after day 1 joins with the
+ * token in its day-1-style snippet and no manual step. Trade-off (cloud-init/README.md): whoever
+ * holds the token (Terraform state, the snippets on the PVE hosts) can register a node until an
+ * operator rotates it (OPERATIONS.md).
+ */
+export const BOOTSTRAP_TOKEN_TTL = '0s';
+
+/**
+ * The first control plane joins instead of running `kubeadm init` when any API server (or etcd)
+ * of the cluster answers within this window: rounds x interval seconds (~30 s on day 1, when
+ * nothing answers). A peer that restarts during a rebuild is not missed.
+ */
+export const CLUSTER_PROBE = { rounds: 6, intervalSeconds: 5, timeoutSeconds: 3 } as const;
+
+/** etcd's client port on every control plane (probed before kubeadm init). */
+export const ETCD_CLIENT_PORT = 2379;
 
 /** Names of the GitOps engine the first control plane installs, so the GitOps release can adopt it. */
 export const GITOPS_BOOTSTRAP = {

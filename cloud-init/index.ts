@@ -6,7 +6,7 @@ export { type BootstrapSecrets, PLACEHOLDER_SECRETS, SECRET_MARKERS, fillSecrets
 export { renderNodeCloudConfig, renderNodeTemplate, nodeFiles, cloudConfigDocument, type NodeFile } from './cloud-config';
 export { renderReviewCopies, type ReviewCopy } from './review';
 export {
-  renderKubeadmConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
+  renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
 export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
@@ -21,7 +21,7 @@ export {
 export { renderCiliumValues, renderGitopsRoot, gitopsEngine } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
-  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, GITOPS_BOOTSTRAP,
+  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, GITOPS_BOOTSTRAP,
   CILIUM_RELEASE, gitopsPath, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';

@@ -199,18 +199,27 @@ function dumpDocs(docs: readonly Doc[]): string {
   return docs.map((d) => toYaml(d)).join('---\n');
 }
 
+function withSecrets(text: string, secrets: BootstrapSecrets): string {
+  return text.replaceAll(SECRET_SLOT.token, yamlSecret(secrets.bootstrapToken)).replaceAll(SECRET_SLOT.certKey, yamlSecret(secrets.certificateKey));
+}
+
 /**
- * The node's kubeadm config file: Init+Cluster+Kubelet documents on the first control plane,
- * a JoinConfiguration on other control planes and workers. Throws for load balancers.
+ * The node's JoinConfiguration (`NODE_PATHS.kubeadmConfig`): every control plane and worker has
+ * one, the first control plane too (it joins when it finds an existing cluster, see
+ * kube-steps.ts). Throws for load balancers.
  */
 export function renderKubeadmConfig(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): string {
   if (node.role === 'load-balancer') throw new Error(`${node.name}: load balancers do not run kubeadm`);
-  const docs = isFirstControlPlane(model, node)
-    ? [initConfiguration(model, node), clusterConfiguration(model), kubeletConfiguration()]
-    : [joinConfiguration(model, node)];
-  return dumpDocs(docs)
-    .replaceAll(SECRET_SLOT.token, yamlSecret(secrets.bootstrapToken))
-    .replaceAll(SECRET_SLOT.certKey, yamlSecret(secrets.certificateKey));
+  return withSecrets(dumpDocs([joinConfiguration(model, node)]), secrets);
+}
+
+/**
+ * The first control plane's Init+Cluster+Kubelet documents (`NODE_PATHS.kubeadmInitConfig`),
+ * used only when no cluster exists yet. Throws for every other node.
+ */
+export function renderKubeadmInitConfig(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): string {
+  if (!isFirstControlPlane(model, node)) throw new Error(`${node.name}: only the first control plane may run kubeadm init`);
+  return withSecrets(dumpDocs([initConfiguration(model, node), clusterConfiguration(model), kubeletConfiguration()]), secrets);
 }
 
 /**

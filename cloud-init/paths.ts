@@ -12,7 +12,12 @@ export const NODE_PATHS = {
   bootstrapScript: '/usr/local/sbin/pve-k8s-bootstrap',
   /** Rendered inputs of the bootstrap (root only). */
   configDir: '/etc/pve-k8s',
+  /** JoinConfiguration (every kubeadm node); holds the bootstrap token. Removed once the bootstrap succeeds. */
   kubeadmConfig: '/etc/pve-k8s/kubeadm.yaml',
+  /** First control plane only: Init+Cluster+Kubelet configuration. Removed once the bootstrap succeeds. */
+  kubeadmInitConfig: '/etc/pve-k8s/kubeadm-init.yaml',
+  /** `init` or `join`: what the first control plane decided (kube-steps.ts clusterCheckStep). */
+  bootstrapMode: '/var/lib/pve-k8s/bootstrap-mode',
   kubeadmPatches: '/etc/pve-k8s/kubeadm-patches',
   kubernetesAptSource: '/etc/pve-k8s/apt/kubernetes.list',
   kubernetesAptKeyring: '/etc/apt/keyrings/kubernetes-apt-keyring.gpg',

@@ -6,7 +6,7 @@
 import { fillSecrets, type BootstrapSecrets } from '../cloud-init';
 
 export function escapeTerraformTemplate(text: string): string {
-  // A function replacer: in a replacement string '$$' is itself an escape for one '$'.
+  // Replacement functions: in a replacement string, `$$` would stand for a single `$`.
   return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 

@@ -5,7 +5,7 @@
 #
 # 1. Renders the first control plane of every clusters/*.yaml with the cloud-init renderers and
 #    dummy, format-valid secrets (scripts/cloud-init/render-all.js, as verify-cloud-init does) and
-#    lays its write_files out as a root filesystem: /etc/pve-k8s/kubeadm.yaml, the per-node
+#    lays its write_files out as a root filesystem: /etc/pve-k8s/kubeadm-init.yaml, the per-node
 #    kubeadm patches in /etc/pve-k8s/kubeadm-patches, the audit policy, the encryption config.
 # 2. Runs kubeadm of the cluster's exact version (.cache/tools/bin/kubeadm-v<version>, built from
 #    the Go module proxy by scripts/cloud-init/build-kubeadm.sh when missing) with --rootfs, so it
@@ -74,7 +74,7 @@ render_root() {
   for phase in "certs all" "kubeconfig all" "control-plane all" "etcd local" "kubelet-start --dry-run"; do
     # shellcheck disable=SC2086,SC2016 # the phase is words; $1/$@ belong to the inner sh
     if ! out="$(unshare --uts sh -c 'hostname "$1" && shift && exec "$@"' sh "$node" \
-        "$kubeadm" init phase $phase --config /etc/pve-k8s/kubeadm.yaml --rootfs "$root" 2>&1)"; then
+        "$kubeadm" init phase $phase --config /etc/pve-k8s/kubeadm-init.yaml --rootfs "$root" 2>&1)"; then
       printf '%s\n' "$out" | sed 's/^/    /' >&2
       return 1
     fi
@@ -128,7 +128,7 @@ echo "== negative controls (each must be rejected) =="
 IFS=$'\t' read -r cluster node version files <<<"${TARGETS[0]}"
 bad="$WORK/broken-profiling"
 cp -a "$files" "$bad"
-"$PY" - "$bad/etc/pve-k8s/kubeadm.yaml" <<'PY' || die "could not write the broken kubeadm config"
+"$PY" - "$bad/etc/pve-k8s/kubeadm-init.yaml" <<'PY' || die "could not write the broken kubeadm config"
 import sys, yaml
 p = sys.argv[1]
 docs = list(yaml.safe_load_all(open(p)))

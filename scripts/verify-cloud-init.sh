@@ -197,7 +197,8 @@ sed 's/virtual_router_id [0-9]*/virtual_router_id 300/' "${KEEPALIVED[0]}" >"$kd
 expect_reject "keepalived -t" check_keepalived "$kdir/keepalived.conf"
 if [[ -n ${KUBEADM_BIN:-} ]]; then
   sed 's/^kind: ClusterConfiguration/kind: ClusterConfiguration\nnotAField: 1/; s/podSubnet: .*/podSubnet: not-a-cidr/' \
-    "$(printf '%s' "${KUBEADM_FILES[$("$KUBEADM_BIN" version -o short | sed 's/^v//')]}" | head -1)" >"$BROKEN/kubeadm.yaml"
+    "$(printf '%s' "${KUBEADM_FILES[$("$KUBEADM_BIN" version -o short | sed 's/^v//')]}" | xargs grep -l '^kind: ClusterConfiguration' | head -1)" \
+    >"$BROKEN/kubeadm.yaml"
   expect_reject "kubeadm validate" check_kubeadm_bin "$BROKEN/kubeadm.yaml"
 fi
 

@@ -5,10 +5,20 @@ import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST
 import { gitopsEngine } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
-import { type Step, step } from './os-steps';
+import { IS_INIT_MODE } from './kube-steps';
+import { type Step, step as anyStep } from './os-steps';
 import { sq } from './shell';
 
 const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+
+/**
+ * An add-on step runs only on the node that created the cluster: a first control plane that
+ * joined an existing cluster (a rebuilt VM) finds the add-ons there already, kept by GitOps.
+ */
+function step(name: string, comment: string, body: readonly string[], helpers: readonly string[] = []): Step {
+  const guard = [`if ! ${IS_INIT_MODE}; then`, '  log "joined an existing cluster: its add-ons are already there"', '  return 0', 'fi'];
+  return anyStep(name, comment, [...guard, ...body], helpers);
+}
 const HELM = `helm --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 
 /**

@@ -1,7 +1,7 @@
 /** The per-node bootstrap script: the shell core, the role's steps, and the run order. */
 import type { ClusterModel, NodeModel } from '../../spec';
 import { isFirstControlPlane } from '../kubeadm';
-import { loadBalancerStep, kubeSteps } from './kube-steps';
+import { forgetJoinSecretsStep, loadBalancerStep, kubeSteps } from './kube-steps';
 import { addonSteps } from './addon-steps';
 import { shellLib } from './lib';
 import { osSteps, type Step } from './os-steps';
@@ -10,7 +10,7 @@ import { osSteps, type Step } from './os-steps';
 export function bootstrapRole(model: ClusterModel, node: NodeModel): string {
   if (node.role === 'load-balancer') return 'dedicated API load balancer';
   if (node.role === 'worker') return 'worker';
-  return isFirstControlPlane(model, node) ? 'first control plane (kubeadm init)' : 'control plane (kubeadm join)';
+  return isFirstControlPlane(model, node) ? 'first control plane (kubeadm init, or join if a cluster exists)' : 'control plane (kubeadm join)';
 }
 
 /** The ordered steps of a node's bootstrap. */
@@ -19,7 +19,7 @@ export function bootstrapSteps(model: ClusterModel, node: NodeModel): Step[] {
   if (node.role === 'load-balancer') return [...steps, loadBalancerStep()];
   steps.push(...kubeSteps(model, node));
   if (isFirstControlPlane(model, node)) steps.push(...addonSteps(model, node));
-  return steps;
+  return [...steps, forgetJoinSecretsStep(model, node)];
 }
 
 /** /usr/local/sbin/pve-k8s-bootstrap for the node. */

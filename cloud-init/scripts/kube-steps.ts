@@ -1,11 +1,17 @@
 /** Bootstrap steps for Kubernetes nodes: packages, runtime, load balancer, kubeadm. */
 import type { ClusterModel, NodeModel } from '../../spec';
+import { CLUSTER_PROBE, ETCD_CLIENT_PORT } from '../facts';
 import { isFirstControlPlane } from '../kubeadm';
 import { runsLoadBalancer } from '../load-balancer';
 import { criToolsPackageVersion, HELD_PACKAGES, kubernetesAptRepo, kubernetesPackageVersion } from '../os';
 import { NODE_PATHS } from '../paths';
 import { type Step, step } from './os-steps';
-import { fn, sq } from './shell';
+import { fn, sq, words } from './shell';
+
+const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+
+/** The Secret `kubeadm init --upload-certs` writes the encrypted control-plane certificates to. */
+export const KUBEADM_CERTS_SECRET = 'kubeadm-certs';
 
 /** How long joining nodes wait for the API behind the VIP: 35 tries, 5s doubling to 60s (~32 min). */
 export const API_WAIT = { attempts: 35, firstDelaySeconds: 5 } as const;
@@ -76,23 +82,111 @@ export function waitForApiStep(model: ClusterModel): Step {
   ]);
 }
 
+/** The API server and etcd endpoints of this cluster that a booting first control plane probes. */
+export function clusterProbeTargets(model: ClusterModel, node: NodeModel): { readonly urls: string[]; readonly etcd: string[] } {
+  const peers = model.controlPlanes.filter((n) => n.name !== node.name);
+  return {
+    urls: [
+      `https://${model.network.controlPlaneEndpoint}/healthz`,
+      ...peers.map((n) => `https://${n.ip}:${model.network.apiServerPort}/healthz`),
+    ],
+    etcd: peers.map((n) => `${n.ip}:${ETCD_CLIENT_PORT}`),
+  };
+}
+
+/**
+ * First control plane: decide between `kubeadm init` and joining. A fresh disk on the first
+ * control plane (a rebuilt VM, a replaced disk) must never create a second cluster: it runs
+ * init only when, for the whole probe window, no API server answers at the VIP or at another
+ * control plane and no other control plane accepts etcd client connections. The decision is
+ * kept in NODE_PATHS.bootstrapMode, so reruns and the later steps follow it.
+ */
+export function clusterCheckStep(model: ClusterModel, node: NodeModel): Step {
+  const { urls, etcd } = clusterProbeTargets(model, node);
+  const p = CLUSTER_PROBE;
+  return step('cluster-check', `kubeadm init only if no cluster answers within ${p.rounds * p.intervalSeconds}s; otherwise join it.`, [
+    `if [[ -f ${NODE_PATHS.kubeletKubeconfig} ]]; then`,
+    `  log "this node is already part of a cluster (${NODE_PATHS.kubeletKubeconfig} exists)"`,
+    `  [[ -s ${NODE_PATHS.bootstrapMode} ]] || echo join >${NODE_PATHS.bootstrapMode}`,
+    '  return 0',
+    'fi',
+    'local round',
+    `for ((round = 1; round <= ${p.rounds}; round++)); do`,
+    `  if api_answers ${words(urls)} || etcd_answers ${words(etcd)}; then`,
+    `    echo join >${NODE_PATHS.bootstrapMode}`,
+    '    log "an existing cluster answers: joining it (no kubeadm init)"',
+    '    return 0',
+    '  fi',
+    `  (( round == ${p.rounds} )) || sleep ${p.intervalSeconds}`,
+    'done',
+    `echo init >${NODE_PATHS.bootstrapMode}`,
+    `log "no cluster answered in ${p.rounds} rounds: this node creates it (kubeadm init)"`,
+  ], [
+    fn('api_answers', 'True when any URL gets an HTTP answer, whatever its status (an API server is there).', [
+      'local url code',
+      'for url in "$@"; do',
+      `  code="$(curl --silent --insecure --max-time ${p.timeoutSeconds} --output /dev/null --write-out '%{http_code}' "$url" || true)"`,
+      '  if [[ -n $code && $code != 000 ]]; then',
+      '    log "cluster-check: $url answered (HTTP $code)"',
+      '    return 0',
+      '  fi',
+      'done',
+      'return 1',
+    ]),
+    fn('etcd_answers', 'True when any HOST:PORT accepts a TCP connection (an etcd member is there).', [
+      'local target',
+      'for target in "$@"; do',
+      `  if timeout ${p.timeoutSeconds} bash -c "exec 3<>/dev/tcp/\${target%:*}/\${target##*:}" 2>/dev/null; then`,
+      '    log "cluster-check: etcd accepts connections at $target"',
+      '    return 0',
+      '  fi',
+      'done',
+      'return 1',
+    ]),
+  ]);
+}
+
+/** True (in bash) when the first control plane decided to create the cluster. */
+export const IS_INIT_MODE = `[[ "$(cat ${NODE_PATHS.bootstrapMode} 2>/dev/null)" == init ]]`;
+
 export function kubeadmInitStep(): Step {
-  const cfg = NODE_PATHS.kubeadmConfig;
-  return step('kubeadm-init', 'First control plane: kubeadm init, certificates uploaded for the others.', [
+  const cfg = NODE_PATHS.kubeadmInitConfig;
+  return step('kubeadm-init', 'First control plane, no cluster yet: kubeadm init, certificates uploaded; no secret printed.', [
+    `if ! ${IS_INIT_MODE}; then`,
+    '  log "joining an existing cluster: no kubeadm init"',
+    '  return 0',
+    'fi',
     `if [[ -f ${NODE_PATHS.adminKubeconfig} ]]; then`,
     `  log "kubeadm init already ran (${NODE_PATHS.adminKubeconfig} exists); to redo it: kubeadm reset -f"`,
     '  return 0',
     'fi',
     `retry 5 10 kubeadm config images pull --config ${cfg}`,
-    `kubeadm init --upload-certs --config ${cfg}`,
+    `kubeadm init --upload-certs --skip-token-print --skip-certificate-key-print --config ${cfg}`,
   ]);
 }
 
-export function kubeadmJoinStep(node: NodeModel): Step {
+/**
+ * kubeadm deletes the uploaded control-plane certificates after two hours (the Secret is owned
+ * by a short-lived token). Dropping that owner keeps them, encrypted with the certificate key,
+ * so a control plane added at any later time joins with no manual step.
+ */
+export function keepJoinCertsStep(): Step {
+  return step('keep-join-certs', 'Keep the uploaded (encrypted) control-plane certificates for later joins.', [
+    `if ! ${IS_INIT_MODE}; then`,
+    '  return 0',
+    'fi',
+    `retry 5 5 ${KUBECTL} --namespace kube-system patch secret ${KUBEADM_CERTS_SECRET} --type=merge \\`,
+    `  --patch='{"metadata":{"ownerReferences":null}}'`,
+  ]);
+}
+
+export function kubeadmJoinStep(model: ClusterModel, node: NodeModel): Step {
   const cfg = NODE_PATHS.kubeadmConfig;
+  const first = isFirstControlPlane(model, node);
   const stagger = node.role === 'control-plane' ? Math.max(0, node.index - 2) * CONTROL_PLANE_JOIN_STAGGER_SECONDS : 0;
   const kind = node.role === 'control-plane' ? 'control plane' : 'worker';
   return step('kubeadm-join', `Join as a ${kind}; a failed attempt is reset before the next one.`, [
+    ...(first ? [`if ${IS_INIT_MODE}; then`, '  return 0', 'fi'] : []),
     `if [[ -f ${NODE_PATHS.kubeletKubeconfig} ]]; then`,
     `  log "already joined (${NODE_PATHS.kubeletKubeconfig} exists)"`,
     '  return 0',
@@ -118,11 +212,25 @@ export function kubectlAccessStep(): Step {
   ]);
 }
 
+/**
+ * Removes the files that hold the bootstrap token and certificate key once the bootstrap has
+ * succeeded (a rerun after success skips every step that needs them).
+ */
+export function forgetJoinSecretsStep(model: ClusterModel, node: NodeModel): Step {
+  const files = [NODE_PATHS.kubeadmConfig, ...(isFirstControlPlane(model, node) ? [NODE_PATHS.kubeadmInitConfig] : [])];
+  return step('forget-join-secrets', 'Remove the kubeadm configs (bootstrap token, certificate key): they are not needed any more.', [
+    `rm -f ${files.join(' ')}`,
+  ]);
+}
+
+/** Kubernetes steps up to a joined (or created) node. */
 export function kubeSteps(model: ClusterModel, node: NodeModel): Step[] {
   const steps = [kubePackagesStep(model), containerdStep()];
   if (runsLoadBalancer(model, node)) steps.push(loadBalancerStep());
-  if (isFirstControlPlane(model, node)) return [...steps, kubeadmInitStep(), kubectlAccessStep()];
-  steps.push(waitForApiStep(model), kubeadmJoinStep(node));
+  if (isFirstControlPlane(model, node)) {
+    return [...steps, clusterCheckStep(model, node), kubeadmInitStep(), keepJoinCertsStep(), kubeadmJoinStep(model, node), kubectlAccessStep()];
+  }
+  steps.push(waitForApiStep(model), kubeadmJoinStep(model, node));
   if (node.role === 'control-plane') steps.push(kubectlAccessStep());
   return steps;
 }

@@ -99,7 +99,7 @@ for (const model of models) {
       if (f.content.startsWith('#!/bin/bash')) manifest.scripts.push(dest);
       if (f.path.endsWith('/haproxy.cfg')) manifest.haproxy.push(dest);
       if (f.path.endsWith('/keepalived.conf')) manifest.keepalived.push(dest);
-      if (f.path.endsWith('/kubeadm.yaml')) manifest.kubeadm.push({ file: dest, version: model.kubernetes.version });
+      if (/\/kubeadm(-init)?\.yaml$/.test(f.path)) manifest.kubeadm.push({ file: dest, version: model.kubernetes.version });
     }
   }
 }

@@ -8,18 +8,31 @@ const steps = (m = lab(), name = 'lab-cp-1') => bootstrapSteps(m, node(m, name))
 const script = (m = lab(), name = 'lab-cp-1') => renderBootstrapScript(m, node(m, name));
 
 describe('bootstrap script', () => {
-  test('first control plane: OS, packages, runtime, load balancer, kubeadm init, then Cilium and GitOps', () => {
+  test('first control plane: OS, packages, runtime, load balancer, init-or-join decision, kubeadm, then Cilium and GitOps', () => {
     expect(steps()).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'kubeadm-init', 'kubectl-access', 'helm', 'cilium', 'node-ready', 'gitops',
+      'cluster-check', 'kubeadm-init', 'keep-join-certs', 'kubeadm-join', 'kubectl-access', 'helm', 'cilium', 'node-ready', 'gitops',
+      'forget-join-secrets',
     ]);
-    expect(script()).toContain('kubeadm init --upload-certs --config /etc/pve-k8s/kubeadm.yaml');
+    expect(script()).toContain('kubeadm init --upload-certs --skip-token-print --skip-certificate-key-print --config /etc/pve-k8s/kubeadm-init.yaml');
+  });
+
+  test('GIVEN any kubeadm node WHEN its bootstrap succeeds THEN the files holding join secrets are removed last', () => {
+    expect(steps().at(-1)).toBe('forget-join-secrets');
+    expect(script()).toContain(`rm -f ${NODE_PATHS.kubeadmConfig} ${NODE_PATHS.kubeadmInitConfig}`);
+    expect(steps(lab(), 'lab-worker-1').at(-1)).toBe('forget-join-secrets');
+    expect(script(lab(), 'lab-worker-1')).toContain(`rm -f ${NODE_PATHS.kubeadmConfig}\n`);
+    expect(steps(labDedicated(), 'lab-lb-1')).not.toContain('forget-join-secrets');
+  });
+
+  test('GIVEN the first control plane WHEN it created the cluster THEN the uploaded certificates lose their 2 h owner', () => {
+    expect(script()).toContain(`patch secret kubeadm-certs --type=merge \\\n    --patch='{"metadata":{"ownerReferences":null}}'`);
   });
 
   test('other control planes wait for the API behind the VIP, then join as control planes', () => {
     expect(steps(lab(), 'lab-cp-2')).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'wait-api', 'kubeadm-join', 'kubectl-access',
+      'wait-api', 'kubeadm-join', 'kubectl-access', 'forget-join-secrets',
     ]);
     const s = script(lab(), 'lab-cp-2');
     expect(s).toContain("curl --silent --fail --insecure --max-time 5 --output /dev/null 'https://10.20.0.10:6443/healthz'");
@@ -31,6 +44,7 @@ describe('bootstrap script', () => {
   test('workers wait, then join; no load balancer, no add-ons', () => {
     expect(steps(lab(), 'lab-worker-3')).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'wait-api', 'kubeadm-join',
+      'forget-join-secrets',
     ]);
   });
 

@@ -1,16 +1,35 @@
 import {
-  NODE_PATHS, renderKubeadmConfig, renderKubeadmPatches, renderEncryptionConfig, renderAuditPolicy, KUBELET_SERVING_CERTS,
+  NODE_PATHS, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, BOOTSTRAP_TOKEN_TTL, renderEncryptionConfig, renderAuditPolicy, KUBELET_SERVING_CERTS,
 } from '../../cloud-init';
 import * as yaml from 'js-yaml';
 import { dev, docs, FAKE_SECRETS, lab, labOnMinor, labWithoutWorkers, node } from './helpers';
 
 const kinds = (text: string) => docs(text).map((d) => d.kind);
 const doc = (text: string, kind: string) => docs(text).find((d) => d.kind === kind)!;
-const initOf = (m = lab()) => renderKubeadmConfig(m, node(m, `${m.name}-cp-1`), FAKE_SECRETS);
+const initOf = (m = lab()) => renderKubeadmInitConfig(m, node(m, `${m.name}-cp-1`), FAKE_SECRETS);
 
 describe('kubeadm config', () => {
   test('first control plane gets Init, Cluster and Kubelet configuration', () => {
     expect(kinds(initOf())).toEqual(['InitConfiguration', 'ClusterConfiguration', 'KubeletConfiguration']);
+  });
+
+  test('GIVEN the first control plane WHEN it renders THEN it also has a control-plane JoinConfiguration (used when a cluster exists)', () => {
+    const m = lab();
+    const join = docs(renderKubeadmConfig(m, node(m, 'lab-cp-1'), FAKE_SECRETS));
+    expect(kinds(renderKubeadmConfig(m, node(m, 'lab-cp-1'), FAKE_SECRETS))).toEqual(['JoinConfiguration']);
+    expect(join[0]!.controlPlane).toEqual({ localAPIEndpoint: { advertiseAddress: '10.20.0.11', bindPort: 6443 }, certificateKey: FAKE_SECRETS.certificateKey });
+    expect(join[0]!.discovery.bootstrapToken.apiServerEndpoint).toBe(m.network.controlPlaneEndpoint);
+  });
+
+  test('only the first control plane has an init configuration', () => {
+    const m = lab();
+    expect(() => renderKubeadmInitConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS)).toThrow(/only the first control plane/);
+    expect(() => renderKubeadmInitConfig(m, node(m, 'lab-worker-1'), FAKE_SECRETS)).toThrow(/only the first control plane/);
+  });
+
+  test('GIVEN day 1 WHEN kubeadm init creates the bootstrap token THEN it never expires, so nodes added any time later join', () => {
+    expect(BOOTSTRAP_TOKEN_TTL).toBe('0s');
+    expect(doc(initOf(), 'InitConfiguration').bootstrapTokens[0].ttl).toBe('0s');
   });
 
   test('other control planes and workers get a JoinConfiguration only', () => {
@@ -153,7 +172,7 @@ describe('kubeadm config', () => {
   test('secrets stay strings even when they look like numbers', () => {
     const m = lab();
     const numeric = { ...FAKE_SECRETS, bootstrapToken: '123456.1234567890123456', certificateKey: '1'.repeat(64) };
-    const init = doc(renderKubeadmConfig(m, node(m, 'lab-cp-1'), numeric), 'InitConfiguration');
+    const init = doc(renderKubeadmInitConfig(m, node(m, 'lab-cp-1'), numeric), 'InitConfiguration');
     expect(init.bootstrapTokens[0].token).toBe('123456.1234567890123456');
     expect(init.certificateKey).toBe('1'.repeat(64));
   });

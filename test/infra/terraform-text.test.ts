@@ -2,14 +2,20 @@ import { escapeTerraformTemplate, interpolateSecrets } from '../../infra/terrafo
 import { SECRET_MARKERS } from '../../cloud-init';
 
 describe('rendered text inside a Terraform string', () => {
-  test('GIVEN text with ${ and %{ WHEN escaped THEN Terraform sees $${ and %%{ (literal text, no interpolation)', () => {
-    const text = 'codename=${distro_codename} %{if x} $HOME ${a}${b}';
-    expect(escapeTerraformTemplate(text)).toBe('codename=$${distro_codename} %%{if x} $HOME $${a}$${b}');
+  test('GIVEN shell parameter expansions WHEN escaped THEN Terraform sees $${ and %%{ (literal text), never an interpolation', () => {
+    expect(escapeTerraformTemplate('exec 3<>/dev/tcp/${target%:*}/${target##*:} %{http_code}')).toBe(
+      'exec 3<>/dev/tcp/$${target%:*}/$${target##*:} %%{http_code}',
+    );
   });
 
-  test('GIVEN a template with shell variables and a secret marker WHEN interpolated THEN only the marker becomes a Terraform reference', () => {
-    const expressions = { bootstrapToken: '${local.t}', certificateKey: '${local.c}', encryptionKey: '${local.e}', keepalivedPassword: '${local.k}' };
-    const out = interpolateSecrets(`token: ${SECRET_MARKERS.bootstrapToken}\necho "\${step_name}"\n`, expressions);
-    expect(out).toBe('token: ${local.t}\necho "$${step_name}"\n');
+  test('GIVEN already doubled dollars WHEN escaped THEN each ${ gains exactly one $', () => {
+    expect(escapeTerraformTemplate('$${x} ${y}')).toBe('$$${x} $${y}');
+  });
+
+  test('GIVEN secret markers WHEN interpolated THEN only they become Terraform references', () => {
+    const out = interpolateSecrets(`token: ${SECRET_MARKERS.bootstrapToken} shell: \${HOME}`, {
+      bootstrapToken: '${local.bootstrap_token}', certificateKey: 'c', encryptionKey: 'e', keepalivedPassword: 'k',
+    });
+    expect(out).toBe('token: ${local.bootstrap_token} shell: $${HOME}');
   });
 });
