@@ -161,7 +161,7 @@ check_rebuild_first_cp() {
   node_start "$n"
   wait_bootstrap 900 "$STEP_BUDGET" "$n" || return 1
   log_file="$(node_root "$n")/var/log/pve-k8s-bootstrap.log"
-  if grep -q '\[init\] Using Kubernetes version' "$log_file"; then
+  if grep -q '\[init\] Using Kubernetes version' "$log_file" || [[ "$(cat "$(node_root "$n")/var/lib/pve-k8s/bootstrap-mode" 2>/dev/null)" == init ]]; then
     E2E_FAILURE="${n} ran a second kubeadm init on an existing cluster"; return 1
   fi
   check_nodes_ready "$n" || return 1

@@ -85,8 +85,8 @@ for (const [name, node] of Object.entries(outputs)) {
     const host = /^\[host\."(https?:\/\/[^"]+)"\]/m.exec(f.content ?? '');
     if (f.path.startsWith('/etc/containerd/certs.d/') && host) facts.registries.add(host[1]);
   }
-  const kubeadm = fileOf(doc, '/etc/pve-k8s/kubeadm.yaml');
-  if (kubeadm && /kind: InitConfiguration/.test(kubeadm)) {
+  const kubeadm = (doc.write_files ?? []).map((f) => f.content ?? '').find((c) => /^kind: InitConfiguration$/m.test(c));
+  if (kubeadm) {
     writeFileSync(join(outDir, 'kubeadm-init.yaml'), kubeadm, { mode: 0o600 });
     facts.podSubnet = /podSubnet: (\S+)/.exec(kubeadm)?.[1];
     facts.endpoint = /controlPlaneEndpoint: (\S+)/.exec(kubeadm)?.[1];
