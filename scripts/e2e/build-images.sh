@@ -50,10 +50,12 @@ push() {
   local ref=$1 dir=$2 base=${3:-} entry=${4:-} local_ref="127.0.0.1:${PORT}/${1#registry.k8s.io/}" args=()
   tar -C "$dir" --owner=0 --group=0 --numeric-owner -cf "${dir}.tar" .
   [[ -n "$base" ]] && args+=(-f "$base")
-  "${CRANE[@]}" append "${args[@]}" -f "${dir}.tar" -t "$local_ref" >/dev/null
+  "${CRANE[@]}" append "${args[@]}" -f "${dir}.tar" -t "$local_ref" >/dev/null 2>>"${work}/crane.log" \
+    || die "crane append ${ref} failed: $(tail -n 3 "${work}/crane.log")"
   args=(--set-platform linux/amd64 --env PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin)
   [[ -n "$entry" ]] && args+=(--entrypoint "$entry")
-  "${CRANE[@]}" mutate "$local_ref" "${args[@]}" -t "$local_ref" >/dev/null
+  "${CRANE[@]}" mutate "$local_ref" "${args[@]}" -t "$local_ref" >/dev/null 2>>"${work}/crane.log" \
+    || die "crane mutate ${ref} failed: $(tail -n 3 "${work}/crane.log")"
   log "image ${ref}"
 }
 # need_tag REF VERSION_OUTPUT NEEDLE: the image tag must be the version the binary reports.
@@ -72,7 +74,7 @@ for ref in "$@"; do
       base="${E2E_CACHE}/kube-proxy-base.tar"
       if [[ ! -s "$base" ]]; then
         log "kube-proxy base: Debian's iptables (mmdebstrap)"
-        mmdebstrap --mode=root --variant=essential --include=iptables,conntrack,kmod \
+        mmdebstrap --mode=root --format=tar --variant=essential --include=iptables,conntrack,kmod \
           --dpkgopt='path-exclude=/usr/share/{doc,man,locale,info}/*' \
           bookworm "${base}.tmp" "deb http://deb.debian.org/debian bookworm main" >"${work}/mmdebstrap.log" 2>&1 \
           || die "kube-proxy base image failed: $(tail -n 20 "${work}/mmdebstrap.log")"
