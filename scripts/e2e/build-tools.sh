@@ -41,7 +41,10 @@ for prog in pause hello; do
   go_build "$prog" e2e/images "pve-k8s/tools/e2e/images/${prog}" 0 "${BIN}/e2e-${prog}" "-s -w"
 done
 
-"${BIN}/crictl" --version | grep -q "${CRICTL_V#v}" || die "crictl does not report ${CRICTL_V}"
-"${BIN}/coredns" -version | grep -q "${COREDNS_V#v}" || die "coredns does not report ${COREDNS_V}"
-"${BIN}/etcd-${ETCD_V#v}/etcd" --version | grep -q "etcd Version: ${ETCD_V#v}" || die "etcd does not report ${ETCD_V}"
+# reports <needle> <cmd...>: the command's output names the version (output captured first:
+# grep -q would close the pipe early, and pipefail would report the writer's SIGPIPE).
+reports() { local out; out="$("${@:2}" 2>&1)" && [[ "$out" == *"$1"* ]]; }
+reports "${CRICTL_V#v}" "${BIN}/crictl" --version || die "crictl does not report ${CRICTL_V}"
+reports "${COREDNS_V#v}" "${BIN}/coredns" -version || die "coredns does not report ${COREDNS_V}"
+reports "etcd Version: ${ETCD_V#v}" "${BIN}/etcd-${ETCD_V#v}/etcd" --version || die "etcd does not report ${ETCD_V}"
 log "ok: e2e tools (crane ${CRANE_V}, registry ${REGISTRY_V}, crictl ${CRICTL_V}, coredns ${COREDNS_V}, etcd ${ETCD_V}) ($(elapsed "$START") total)"
