@@ -81,7 +81,13 @@ pod_routes
 T_BOOT=$(date +%s)
 for n in "${DAY1_NODES[@]}"; do node_start "$n"; done
 log "all ${#DAY1_NODES[@]} nodes started; spare nodes for later checks: ${SPARE_NODES[*]:-none}"
-fail_now() { log "FAILED: ${E2E_FAILURE}"; summary; exit 1; }
+fail_now() {
+  log "FAILED: ${E2E_FAILURE}"
+  if [[ -s "${RUN}/admin.conf" ]]; then
+    log "cluster state:"; KUBECTL get nodes,pods -A -o wide 2>&1 | sed 's/^/  /' >&2 || true
+  fi
+  summary; exit 1
+}
 summary() {
   log "== summary =="
   local r; for r in "${RESULTS[@]}"; do printf '  %s\n' "$r" >&2; done
