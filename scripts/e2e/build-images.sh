@@ -28,7 +28,7 @@ t0=$(date +%s)
 work="$(mktemp -d)"; on_exit "rm -rf '${work}'"
 
 # The registry on loopback while images are pushed.
-REGISTRY_HTTP_ADDR="127.0.0.1:${PORT}" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$STORE" \
+OTEL_TRACES_EXPORTER=none REGISTRY_HTTP_ADDR="127.0.0.1:${PORT}" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$STORE" \
   "${TOOLS_BIN}/registry" serve "${ROOT}/scripts/e2e/registry.yml" >"${work}/registry.log" 2>&1 &
 registry_pid=$!
 on_exit "kill ${registry_pid} 2>/dev/null; wait ${registry_pid} 2>/dev/null || true"

@@ -203,7 +203,7 @@ start_mirrors() {
   gw=$(ip -n "$BR_NS" -4 -o addr show dev br0 | awk '{print $4}' | cut -d/ -f1)
   in_br python3 -m http.server --bind "$gw" --directory "${E2E_CACHE}/www" "$http_port" >"${RUN}/mirror.log" 2>&1 &
   on_exit "kill $! 2>/dev/null || true"
-  REGISTRY_HTTP_ADDR="${gw}:${registry_port}" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="${E2E_CACHE}/registry" \
+  OTEL_TRACES_EXPORTER=none REGISTRY_HTTP_ADDR="${gw}:${registry_port}" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="${E2E_CACHE}/registry" \
     in_br "${TOOLS_BIN}/registry" serve "${ROOT}/scripts/e2e/registry.yml" >"${RUN}/registry.log" 2>&1 &
   on_exit "kill $! 2>/dev/null || true"
   for i in $(seq 50); do
