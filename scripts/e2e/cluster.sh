@@ -56,6 +56,17 @@ node_net_up() {
   ip -n "$ns" route add default via "$gw"
 }
 
+# kube-proxy's conntrack limit: the generated config keeps kube-proxy's defaults, so it wants
+# nf_conntrack_max = max(32768 x CPUs, 131072) and writes it unless it already has that value;
+# outside the host's network namespace that sysctl is read-only and kube-proxy exits ("permission
+# denied"). The host value is set to exactly that (restored with the other sysctls at the end).
+host_conntrack_for_kube_proxy() {
+  local want=$(( 32768 * $(nproc) ))
+  (( want < 131072 )) && want=131072
+  sysctl -q -w "net.netfilter.nf_conntrack_max=${want}" >/dev/null
+  log "host net.netfilter.nf_conntrack_max=${want} (what kube-proxy sets; read-only in the nodes)"
+}
+
 # pod_routes: in every namespace, each node's pod /24 via that node (idempotent).
 pod_routes() {
   local ns n
@@ -98,6 +109,7 @@ CNI
 node_start() {
   local name=$1 d="${RUN}/nodes/$1"
   node_net_up "$name"
+  pod_routes
   setsid "${ROOT}/scripts/e2e/launch-node.sh" "$name" "$(node_root "$name")" "$(node_ns "$name")" "${d}/containerd" \
     >>"${d}/console.log" 2>&1 </dev/null &
   NODE_PID[$name]=$!

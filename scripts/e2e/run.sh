@@ -73,6 +73,7 @@ main() {
   [[ "${mirror_hostport%:*}" == "$GATEWAY" && "${registry_hostport%:*}" == "$GATEWAY" ]] \
     || die "the spec's mirrors (${mirror_hostport}, ${registry_hostport}) must be on its gateway ${GATEWAY}, where the harness serves them"
   sysctl_snapshot
+  host_conntrack_for_kube_proxy
   net_up "$GATEWAY" "$PREFIX"
   on_exit nodes_teardown   # runs before net_down (the cleanup stack is last-in first-out)
   start_mirrors "${mirror_hostport#*:}" "${registry_hostport#*:}"
@@ -83,7 +84,6 @@ main() {
   for n in "${ALL_NODES[@]}"; do if [[ "$n" == *-spare-* ]]; then SPARE_NODES+=("$n"); else DAY1_NODES+=("$n"); fi; done
   phase "day 1: booting ${DAY1_NODES[*]}"
   for n in "${DAY1_NODES[@]}"; do node_prepare "$n"; done
-  pod_routes
   T_BOOT=$(date +%s)
   for n in "${DAY1_NODES[@]}"; do node_start "$n"; done
   log "all ${#DAY1_NODES[@]} nodes started; spare nodes for later checks: ${SPARE_NODES[*]:-none}"
