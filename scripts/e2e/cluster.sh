@@ -213,10 +213,11 @@ sysctl_restore() {
 start_mirrors() {
   local http_port=$1 registry_port=$2 gw i
   gw=$(ip -n "$BR_NS" -4 -o addr show dev br0 | awk '{print $4}' | cut -d/ -f1)
-  in_br python3 -m http.server --bind "$gw" --directory "${E2E_CACHE}/www" "$http_port" >"${RUN}/mirror.log" 2>&1 &
+  # Started directly (not through a shell function), so $! is the server itself.
+  ip netns exec "$BR_NS" python3 -m http.server --bind "$gw" --directory "${E2E_CACHE}/www" "$http_port" >"${RUN}/mirror.log" 2>&1 &
   on_exit "kill $! 2>/dev/null || true"
   OTEL_TRACES_EXPORTER=none REGISTRY_HTTP_ADDR="${gw}:${registry_port}" REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="${E2E_CACHE}/registry" \
-    in_br "${TOOLS_BIN}/registry" serve "${ROOT}/scripts/e2e/registry.yml" >"${RUN}/registry.log" 2>&1 &
+    ip netns exec "$BR_NS" "${TOOLS_BIN}/registry" serve "${ROOT}/scripts/e2e/registry.yml" >"${RUN}/registry.log" 2>&1 &
   on_exit "kill $! 2>/dev/null || true"
   for i in $(seq 50); do
     in_br curl -fs -o /dev/null "http://${gw}:${registry_port}/v2/" && in_br curl -fs -o /dev/null "http://${gw}:${http_port}/debian/dists/bookworm/InRelease" && break

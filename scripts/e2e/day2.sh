@@ -61,7 +61,7 @@ check_ha() {
   holder=$(vip_holder) || { E2E_FAILURE="no control plane holds the VIP"; return 1; }
   log "VIP ${API_ENDPOINT%:*} is on ${holder}; hello (2 replicas, PDB ${pdb}) serves on ${worker}:30080"
   rm -f "$probe_log" "$stop_file"
-  in_br python3 "${ROOT}/scripts/e2e/probe.py" "$probe_log" "$stop_file" 0.25 \
+  ip netns exec "$BR_NS" python3 "${ROOT}/scripts/e2e/probe.py" "$probe_log" "$stop_file" 0.25 \
     "api=https://${API_ENDPOINT}/healthz" "svc=http://${worker}:30080/" &
   local probe_pid=$!
   on_exit "touch '${stop_file}'; kill ${probe_pid} 2>/dev/null || true"

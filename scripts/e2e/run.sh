@@ -118,7 +118,8 @@ main() {
   summary
   if [[ -n "${E2E_KEEP:-}" ]]; then
     log "E2E_KEEP: cluster left running; kubectl: ip netns exec ${BR_NS} ${TOOLS_BIN}/kubectl --kubeconfig ${RUN}/admin.conf ...; Ctrl-C tears down"
-    sleep infinity
+    sleep infinity &
+    wait $!   # a signal interrupts wait (a foreground sleep would hold the trap back)
   fi
   log "e2e PASSED"
 }
