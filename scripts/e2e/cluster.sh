@@ -46,6 +46,7 @@ node_net_up() {
   ns=$(node_ns "$name"); idx=$(node_index "$name")
   ip=$(node_field "$name" ip); prefix=$(node_field "$name" prefix); gw=$(node_field "$name" gateway)
   ip netns list | grep -qw "$ns" && return 0
+  ip -n "$BR_NS" link del "e2e-v${idx}" 2>/dev/null || true   # left from a destroyed node
   ip netns add "$ns"
   ip link add "e2e-v${idx}" type veth peer name eth0 netns "$ns"
   ip link set "e2e-v${idx}" netns "$BR_NS"
@@ -158,6 +159,7 @@ node_destroy() {
   node_stop "$name"
   mountpoint -q "$(node_root "$name")" && umount -l "$(node_root "$name")"
   ns=$(node_ns "$name"); ip netns list | grep -qw "$ns" && ip netns del "$ns"
+  ip -n "$BR_NS" link del "e2e-v$(node_index "$name")" 2>/dev/null || true
   rm -rf "${RUN}/nodes/${name}"
 }
 
