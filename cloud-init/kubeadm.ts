@@ -7,6 +7,7 @@
 import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
 import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS } from './facts';
+import { runsLoadBalancer } from './load-balancer';
 import { CRI_SOCKET, NODE_PATHS } from './paths';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
@@ -54,6 +55,10 @@ function nodeRegistration(model: ClusterModel, node: NodeModel): Doc {
   };
   // No workers: control planes carry no taint, so workloads can run on them.
   if (node.role === 'control-plane' && model.workers.length === 0) reg.taints = [];
+  // Co-located HAProxy listens on VIP:apiPort before kubeadm runs, so kubeadm's preflight check,
+  // which binds the API port on every address, fails ("Port 6443 is in use") although the API
+  // server itself binds only the node IP (kubeadm patch). Found by the e2e test (npm run e2e).
+  if (node.role === 'control-plane' && runsLoadBalancer(model, node)) reg.ignorePreflightErrors = [`Port-${model.network.apiServerPort}`];
   if (Object.keys(node.labels).length > 0) {
     // Node labels are applied by the kubelet at registration (not node-role.* labels).
     reg.kubeletExtraArgs = extraArgs(model, {

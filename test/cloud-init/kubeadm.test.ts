@@ -2,7 +2,7 @@ import {
   NODE_PATHS, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, BOOTSTRAP_TOKEN_TTL, renderEncryptionConfig, renderAuditPolicy, KUBELET_SERVING_CERTS,
 } from '../../cloud-init';
 import * as yaml from 'js-yaml';
-import { dev, docs, FAKE_SECRETS, lab, labOnMinor, labWithoutWorkers, node } from './helpers';
+import { dev, docs, FAKE_SECRETS, lab, labDedicated, labOnMinor, labWithoutWorkers, node } from './helpers';
 
 const kinds = (text: string) => docs(text).map((d) => d.kind);
 const doc = (text: string, kind: string) => docs(text).find((d) => d.kind === kind)!;
@@ -185,6 +185,21 @@ describe('kubeadm config', () => {
     const m = labWithoutWorkers();
     expect(doc(initOf(m), 'InitConfiguration').nodeRegistration.taints).toEqual([]);
     expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS))[0]!.nodeRegistration.taints).toEqual([]);
+  });
+
+  test('GIVEN co-located HAProxy on VIP:6443 WHEN kubeadm runs its preflight on a control plane THEN only the Port-6443 check is ignored (the API server binds the node IP)', () => {
+    const m = lab();
+    expect(doc(initOf(m), 'InitConfiguration').nodeRegistration.ignorePreflightErrors).toEqual(['Port-6443']);
+    for (const name of ['lab-cp-1', 'lab-cp-2']) {
+      expect(docs(renderKubeadmConfig(m, node(m, name), FAKE_SECRETS))[0]!.nodeRegistration.ignorePreflightErrors).toEqual(['Port-6443']);
+    }
+    expect(docs(renderKubeadmConfig(m, node(m, 'lab-worker-1'), FAKE_SECRETS))[0]!.nodeRegistration.ignorePreflightErrors).toBeUndefined();
+  });
+
+  test('GIVEN dedicated load balancers WHEN control planes render THEN no preflight check is ignored', () => {
+    const m = labDedicated();
+    expect(doc(initOf(m), 'InitConfiguration').nodeRegistration.ignorePreflightErrors).toBeUndefined();
+    expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-2'), FAKE_SECRETS))[0]!.nodeRegistration.ignorePreflightErrors).toBeUndefined();
   });
 
   test('worker pool labels are applied by the kubelet at registration', () => {
