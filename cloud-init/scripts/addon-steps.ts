@@ -5,11 +5,9 @@ import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST
 import { gitopsEngine } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
-import { IS_INIT_MODE } from './kube-steps';
+import { IS_INIT_MODE, KUBECTL } from './kube-steps';
 import { type Step, step as anyStep } from './os-steps';
 import { sq } from './shell';
-
-const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 
 /**
  * An add-on step runs only on the node that created the cluster: a first control plane that

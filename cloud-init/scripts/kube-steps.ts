@@ -8,7 +8,8 @@ import { NODE_PATHS } from '../paths';
 import { type Step, step } from './os-steps';
 import { fn, sq, words } from './shell';
 
-const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+/** kubectl as root on a control plane, with the admin kubeconfig. */
+export const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 
 /** The Secret `kubeadm init --upload-certs` writes the encrypted control-plane certificates to. */
 export const KUBEADM_CERTS_SECRET = 'kubeadm-certs';
