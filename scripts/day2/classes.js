@@ -35,6 +35,8 @@ const classes = [
   { name: 'add a PVE host', spec: (d) => { d.proxmox.hosts.push({ name: 'pve4' }); } },
   // Placement is round-robin over the host list: reordering it moves every node on paper.
   { name: 'reorder the PVE hosts (placement moves)', spec: (d) => { d.proxmox.hosts.reverse(); } },
+  { name: 'nodeOs ubuntu-24.04 -> debian-12', spec: (d) => { d.nodeOs = 'debian-12'; } },
+  { name: 'addons.cni cilium -> none', spec: (d) => { d.addons.cni = 'none'; } },
   { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
   {
     name: 'toolkit renderer change',
