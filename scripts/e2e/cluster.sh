@@ -35,6 +35,24 @@ net_up() {   # net_up GATEWAY PREFIX
   ip -n "$BR_NS" link set br0 up
 }
 
+# reap_stale_run: only with the machine-wide lock held (no other run is alive). A run killed without
+# its teardown leaves node processes, overlay mounts (source "e2e-<node>") and e2e-* namespaces;
+# the next run removes them and says so.
+reap_stale_run() {
+  local ns pid mnt reaped=()
+  for ns in $(ip netns list | awk '{print $1}' | grep -E '^e2e-' || true); do
+    for pid in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null || true; done
+    reaped+=("netns ${ns}")
+  done
+  while read -r mnt; do
+    umount "$mnt" 2>/dev/null || umount -l "$mnt" || warn "mount ${mnt} not removed"
+    reaped+=("mount ${mnt}")
+  done < <(awk '$1 ~ /^e2e-/ && $3 == "overlay" {print $2}' /proc/mounts)
+  (( ${#reaped[@]} )) || return 0
+  net_down
+  warn "removed what a killed e2e run left: ${reaped[*]}"
+}
+
 net_down() {
   local ns
   for ns in $(ip netns list | awk '{print $1}' | grep -E '^e2e-' || true); do ip netns del "$ns" || warn "netns $ns not removed"; done

@@ -5,6 +5,7 @@
 
 E2E_CACHE="${E2E_CACHE:-${ROOT}/.cache/e2e}"   # warm between runs (gitignored)
 TOOLS_BIN="${TOOLS_BIN:-${ROOT}/.cache/tools/bin}"
+E2E_LOCK="${E2E_LOCK:-/run/lock/pve-k8s-e2e.lock}"   # machine-wide: the e2e-* namespaces are
 E2E_T0=${E2E_T0:-$(date +%s)}
 export E2E_T0
 mkdir -p "$E2E_CACHE"

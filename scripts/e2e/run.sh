@@ -31,10 +31,10 @@ main() {
   for c in mmdebstrap systemd-nspawn apt-ftparchive dpkg-deb gpg ip curl go; do
     command -v "$c" >/dev/null || die "${c} not found: apt-get install mmdebstrap systemd-container apt-utils iproute2 curl gpg (and Go)"
   done
-  # One run at a time: runs share .cache/e2e/run, and a finishing run's teardown must not hit the next.
-  exec 9>"${E2E_CACHE}/run.lock"
-  flock -n 9 || die "another e2e run holds ${E2E_CACHE}/run.lock (still tearing down?)"
-  ip netns list | grep -q '^e2e-' && die "e2e namespaces exist already (another run?): ip netns list"
+  # One run per machine: the namespaces (e2e-*) are machine-wide, whichever clone runs.
+  exec 9>"$E2E_LOCK"
+  flock -n 9 || die "another e2e run holds ${E2E_LOCK} (still tearing down?)"
+  reap_stale_run   # what a killed run (SIGKILL, no teardown) left: it held the lock, so none runs now
 
   # ---- artefacts (cached) ------------------------------------------------------------------------
   phase() { log "== $* =="; }
