@@ -100,7 +100,7 @@ export function cloudConfigDocument(model: ClusterModel, node: NodeModel, secret
     ],
     ssh_pwauth: false,
     disable_root: true,
-    ntp: { enabled: true, ntp_client: 'chrony' },
+    ntp: { enabled: true, ntp_client: 'chrony', ...(model.network.ntp.length > 0 ? { servers: [...model.network.ntp] } : {}) },
     // OS package mirror (spec sources.osPackages): replaces the image's sources before any install.
     ...(osSources ? { apt: { preserve_sources_list: false, sources_list: osSources } } : {}),
     package_update: true,

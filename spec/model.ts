@@ -41,6 +41,8 @@ export interface NetworkModel {
   readonly prefix: number;
   readonly gateway: string;
   readonly dns: readonly string[];
+  /** NTP servers for chrony; empty: the node OS's own pool. */
+  readonly ntp: readonly string[];
   readonly searchDomain: string;
   readonly vlan?: number;
   readonly mtu?: number;
@@ -215,6 +217,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
       prefix: parseCidr(net.cidr).prefix,
       gateway: net.gateway,
       dns: net.dns ?? [net.gateway],
+      ntp: net.ntp ?? [],
       searchDomain: net.searchDomain ?? spec.domain,
       vlan: net.vlan,
       mtu: net.mtu,

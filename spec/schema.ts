@@ -6,7 +6,7 @@
  * default lives here, documented with `@default` in its description.
  */
 import { z } from 'zod';
-import { isCidr, parseCidr } from './ip';
+import { isCidr, isIpv4, parseCidr } from './ip';
 import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS, supportedKubernetesVersionList } from './versions';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -98,6 +98,12 @@ export const NetworkSchema = z
     gateway: ipv4().describe('Default gateway of the node network.'),
     dns: z.array(ipv4()).min(1).optional().describe('DNS servers. @default [gateway]'),
     searchDomain: z.string().regex(DNS_NAME).optional().describe('DNS search domain. @default the cluster domain'),
+    ntp: z
+      .array(z.string().refine((v) => isIpv4(v) || DNS_NAME.test(v), { message: 'must be an IPv4 address or a DNS name like ntp.example.org' }))
+      .min(1)
+      .max(8)
+      .optional()
+      .describe("NTP servers the nodes' chrony uses (an air-gapped site's time servers). @default the node OS's own pool (Ubuntu: ntp.ubuntu.com; Debian: the Debian pool)"),
     vlan: count(1, 4094).optional().describe('VLAN tag on the bridge. @default untagged'),
     mtu: count(576, 9000).optional().describe('Interface MTU. @default the bridge MTU'),
     vip: ipv4().describe('Virtual IP of the Kubernetes API (Keepalived).'),

@@ -37,6 +37,7 @@ const classes = [
   { name: 'reorder the PVE hosts (placement moves)', spec: (d) => { d.proxmox.hosts.reverse(); } },
   { name: 'nodeOs ubuntu-24.04 -> debian-12', spec: (d) => { d.nodeOs = 'debian-12'; } },
   { name: 'addons.cni cilium -> none', spec: (d) => { d.addons.cni = 'none'; } },
+  { name: 'network.ntp (site time servers)', spec: (d) => { d.network.ntp = ['ntp1.lab.example.internal', '10.20.0.2']; } },
   { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
   {
     name: 'toolkit renderer change',

@@ -228,8 +228,8 @@ sysctl_restore() {
   rm -f "${E2E_CACHE}/sysctl-before.txt"
 }
 
-# start_mirrors HTTP_PORT REGISTRY_PORT: the package mirrors (.cache/e2e/www over HTTP) and the
-# registry (.cache/e2e/registry) on the bridge address, inside the test network only.
+# start_mirrors HTTP_PORT REGISTRY_PORT: the package mirrors (.cache/e2e/www over HTTP), the
+# registry (.cache/e2e/registry) and an NTP server on the bridge address, inside the test network only.
 start_mirrors() {
   local http_port=$1 registry_port=$2 gw i
   gw=$(ip -n "$BR_NS" -4 -o addr show dev br0 | awk '{print $4}' | cut -d/ -f1)
@@ -244,5 +244,8 @@ start_mirrors() {
     (( i == 50 )) && die "mirrors did not start: $(tail -n 5 "${RUN}/mirror.log" "${RUN}/registry.log")"
     sleep 0.2
   done
-  log "mirrors: http://${gw}:${http_port}/ (packages), http://${gw}:${registry_port}/ (registry)"
+  # The time server the e2e spec names (network.ntp): chrony on the nodes synchronises at once.
+  ip netns exec "$BR_NS" python3 "${ROOT}/scripts/e2e/ntp-server.py" "$gw" >"${RUN}/ntp.log" 2>&1 &
+  on_exit "kill $! 2>/dev/null || true"
+  log "mirrors: http://${gw}:${http_port}/ (packages), http://${gw}:${registry_port}/ (registry), ntp://${gw} (time)"
 }

@@ -1,5 +1,5 @@
 import { NODE_PATHS, renderContainerdConfig, renderCrictlConfig } from '../../cloud-init';
-import { cloudConfig, dev, fileIn, lab, labDedicated, labOnMinor } from './helpers';
+import { cloudConfig, dev, fileIn, lab, labDedicated, labOnMinor, labWith } from './helpers';
 
 describe('node operating system and runtime', () => {
   test('Kubernetes nodes load overlay and br_netfilter and enable forwarding and bridge netfilter', () => {
@@ -21,6 +21,14 @@ describe('node operating system and runtime', () => {
     expect(cc.ntp).toEqual({ enabled: true, ntp_client: 'chrony' });
     expect(cc.packages).toEqual(expect.arrayContaining(['chrony', 'qemu-guest-agent', 'unattended-upgrades']));
     expect(fileIn(cc, '/etc/apt/apt.conf.d/20auto-upgrades')).toContain('APT::Periodic::Unattended-Upgrade "1";');
+  });
+
+  test('GIVEN network.ntp WHEN a node is rendered THEN chrony uses exactly those servers (cloud-init ntp.servers), on every role', () => {
+    const model = labWith((d) => { d.network.ntp = ['ntp1.lab.example.internal', '10.20.0.2']; });
+    for (const name of ['lab-cp-1', 'lab-cp-2', 'lab-worker-1']) {
+      expect(cloudConfig(model, name).ntp).toEqual({ enabled: true, ntp_client: 'chrony', servers: ['ntp1.lab.example.internal', '10.20.0.2'] });
+    }
+    expect(cloudConfig(lab(), 'lab-cp-1').ntp).not.toHaveProperty('servers');
   });
 
   test('unattended upgrades never touch the Kubernetes packages and never reboot', () => {
