@@ -69,6 +69,9 @@ export const CLUSTER_PROBE = { rounds: 6, intervalSeconds: 5, timeoutSeconds: 3 
 /** etcd's client port on every control plane (probed before kubeadm init). */
 export const ETCD_CLIENT_PORT = 2379;
 
+/** etcd's peer port: a member's peer URL is `https://<node IP>:2380` (kubeadm's default). */
+export const ETCD_PEER_PORT = 2380;
+
 /** Names of the GitOps engine the first control plane installs, so the GitOps release can adopt it. */
 export const GITOPS_BOOTSTRAP = {
   argocd: { release: 'argocd', namespace: 'argocd', rootApplication: 'root' },

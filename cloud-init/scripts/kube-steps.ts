@@ -1,6 +1,6 @@
 /** Bootstrap steps for Kubernetes nodes: packages, runtime, load balancer, kubeadm. */
 import type { ClusterModel, NodeModel } from '../../spec';
-import { CLUSTER_PROBE, ETCD_CLIENT_PORT } from '../facts';
+import { CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../facts';
 import { isFirstControlPlane } from '../kubeadm';
 import { runsLoadBalancer } from '../load-balancer';
 import { criToolsPackageVersion, HELD_PACKAGES, kubernetesAptRepo, kubernetesPackageVersion } from '../os';
@@ -14,8 +14,12 @@ export const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
 /** The Secret `kubeadm init --upload-certs` writes the encrypted control-plane certificates to. */
 export const KUBEADM_CERTS_SECRET = 'kubeadm-certs';
 
-/** How long joining nodes wait for the API behind the VIP: 35 tries, 5s doubling to 60s (~32 min). */
-export const API_WAIT = { attempts: 35, firstDelaySeconds: 5 } as const;
+/**
+ * How long joining nodes wait for the API behind the VIP: a probe every 5 s for 30 minutes. A
+ * fixed interval (not a backoff) so a node joins within seconds of the API coming up; each probe
+ * is one cheap HTTPS request.
+ */
+export const API_WAIT = { attempts: 360, intervalSeconds: 5 } as const;
 
 /** Seconds between control-plane joins (etcd adds one member at a time). */
 export const CONTROL_PLANE_JOIN_STAGGER_SECONDS = 60;
@@ -29,7 +33,7 @@ function kubePackagesOrigin(model: ClusterModel): string {
  * The repository key: the spec's armored key (written by cloud-init) is only checked to be one
  * OpenPGP public key; without one, pkgs.k8s.io's Release.key is downloaded and dearmored once.
  */
-function kubernetesKeyLines(model: ClusterModel): string[] {
+export function kubernetesKeyLines(model: ClusterModel): string[] {
   if (model.sources.kubernetesSigningKey) {
     const key = NODE_PATHS.kubernetesAptSpecKey;
     return [`[[ "$(gpg --batch --show-keys --with-colons ${key} | grep -c '^pub:')" == 1 ]] || { log "${key} is not one OpenPGP public key"; exit 1; }`];
@@ -78,8 +82,16 @@ export function loadBalancerStep(): Step {
 
 export function waitForApiStep(model: ClusterModel): Step {
   const url = `https://${model.network.controlPlaneEndpoint}/healthz`;
-  return step('wait-api', `Wait (bounded, with backoff) for the API behind the VIP: ${url}`, [
-    `retry ${API_WAIT.attempts} ${API_WAIT.firstDelaySeconds} curl --silent --fail --insecure --max-time 5 --output /dev/null ${sq(url)}`,
+  const { attempts, intervalSeconds } = API_WAIT;
+  return step('wait-api', `Wait (bounded: ${(attempts * intervalSeconds) / 60} min) for the API behind the VIP: ${url}`, [
+    'local n',
+    `for ((n = 1; n <= ${attempts}; n++)); do`,
+    `  curl --silent --fail --insecure --max-time 5 --output /dev/null ${sq(url)} && return 0`,
+    `  (( n % 12 == 0 )) && log "wait-api: no answer yet from ${url} ($((n * ${intervalSeconds}))s)"`,
+    `  sleep ${intervalSeconds}`,
+    'done',
+    `log "wait-api: ${url} did not answer in ${(attempts * intervalSeconds) / 60} minutes"`,
+    'return 1',
   ]);
 }
 
@@ -182,6 +194,62 @@ export function keepJoinCertsStep(): Step {
   ]);
 }
 
+/** kubeadm's certificates folder on a node (ClusterConfiguration certificatesDir default). */
+const PKI = '/etc/kubernetes/pki';
+
+/**
+ * A control plane rebuilt on a fresh disk (same name, same IP) is still an etcd member from its
+ * earlier life: kubeadm's etcd health check waits for that dead member and the join never ends.
+ * Before joining, this step fetches the control-plane certificates the join would fetch anyway
+ * (the certificate key), asks a peer's etcd for its members and removes the one that is this node:
+ * same name or same peer URL. Never while this node's own etcd runs (a member here is alive), and
+ * never more than that one member; any failure is logged and left to kubeadm join to report.
+ */
+export function etcdForgetSelfStep(model: ClusterModel, node: NodeModel): Step {
+  const cfg = NODE_PATHS.kubeadmConfig;
+  const first = isFirstControlPlane(model, node);
+  const peers = model.controlPlanes.filter((n) => n.name !== node.name).map((n) => `${n.ip}:${ETCD_CLIENT_PORT}`);
+  const self = { name: node.name, peerUrl: `https://${node.ip}:${ETCD_PEER_PORT}` };
+  const tls = `--cacert ${PKI}/etcd/ca.crt --cert ${PKI}/apiserver-etcd-client.crt --key ${PKI}/apiserver-etcd-client.key`;
+  return step('etcd-forget-self', 'Remove this node\'s own stale etcd member (a control plane rebuilt on a fresh disk) before it joins.', [
+    ...(first ? [`if ${IS_INIT_MODE}; then`, '  return 0', 'fi'] : []),
+    `if [[ -f ${NODE_PATHS.kubeletKubeconfig} ]]; then`,
+    '  return 0',
+    'fi',
+    `if timeout 3 bash -c "exec 3<>/dev/tcp/${node.ip}/${ETCD_CLIENT_PORT}" 2>/dev/null; then`,
+    `  log "etcd answers on this node (${node.ip}:${ETCD_CLIENT_PORT}): its member is alive, nothing to remove"`,
+    '  return 0',
+    'fi',
+    `if ! { retry 3 10 kubeadm join phase control-plane-prepare download-certs --config ${cfg} \\`,
+    `    && kubeadm join phase control-plane-prepare certs --config ${cfg}; } >/dev/null; then`,
+    '  log "etcd-forget-self: could not fetch the etcd client certificate; kubeadm join checks etcd itself"',
+    '  return 0',
+    'fi',
+    'local endpoint members id',
+    `for endpoint in ${words(peers)}; do`,
+    `  members="$(etcd_call "$endpoint" member/list '{}')" || continue`,
+    `  id="$(stale_member_id ${words([self.name, self.peerUrl])} <<<"$members")"`,
+    '  if [[ -z $id ]]; then',
+    `    log "etcd (via $endpoint): no member left from an earlier life of ${node.name}"`,
+    '    return 0',
+    '  fi',
+    `  log "etcd (via $endpoint): removing member $id, ${node.name} before its rebuild"`,
+    `  etcd_call "$endpoint" member/remove "{\\"ID\\":\\"$id\\"}" >/dev/null`,
+    '  return 0',
+    'done',
+    'log "etcd-forget-self: no peer etcd answered; kubeadm join checks etcd itself"',
+  ], [
+    fn('etcd_call', "etcd_call HOST:PORT PATH JSON: one call to etcd's v3 JSON API with the etcd client certificate.", [
+      `curl --silent --show-error --fail --max-time 10 ${tls} \\`,
+      '  --data "$3" "https://$1/v3/cluster/$2"',
+    ]),
+    fn('stale_member_id', 'stale_member_id NAME PEER_URL < member list: the ID of the one member with that name or peer URL.', [
+      "python3 -c 'import json, sys; name, peer = sys.argv[1:3]; found = [m[\"ID\"] for m in json.load(sys.stdin).get(\"members\", []) \\",
+      "  if m.get(\"name\") == name or peer in m.get(\"peerURLs\", [])]; print(found[0] if len(found) == 1 else \"\")' \"$@\"",
+    ]),
+  ]);
+}
+
 export function kubeadmJoinStep(model: ClusterModel, node: NodeModel): Step {
   const cfg = NODE_PATHS.kubeadmConfig;
   const first = isFirstControlPlane(model, node);
@@ -228,11 +296,16 @@ export function forgetJoinSecretsStep(model: ClusterModel, node: NodeModel): Ste
 /** Kubernetes steps up to a joined (or created) node. */
 export function kubeSteps(model: ClusterModel, node: NodeModel): Step[] {
   const steps = [kubePackagesStep(model), containerdStep()];
+  // A lone control plane has no peer to hold a stale member of it (rebuilt, it creates the cluster anew).
+  const forgetSelf = node.role === 'control-plane' && model.controlPlanes.length > 1 ? [etcdForgetSelfStep(model, node)] : [];
   if (runsLoadBalancer(model, node)) steps.push(loadBalancerStep());
   if (isFirstControlPlane(model, node)) {
-    return [...steps, clusterCheckStep(model, node), kubeadmInitStep(), keepJoinCertsStep(), kubeadmJoinStep(model, node), kubectlAccessStep()];
+    return [
+      ...steps, clusterCheckStep(model, node), kubeadmInitStep(), keepJoinCertsStep(),
+      ...forgetSelf, kubeadmJoinStep(model, node), kubectlAccessStep(),
+    ];
   }
-  steps.push(waitForApiStep(model), kubeadmJoinStep(model, node));
+  steps.push(waitForApiStep(model), ...forgetSelf, kubeadmJoinStep(model, node));
   if (node.role === 'control-plane') steps.push(kubectlAccessStep());
   return steps;
 }

@@ -3,6 +3,8 @@ import { CHARTS } from '../../spec';
 import * as yaml from 'js-yaml';
 import { ciliumValues } from '../../manifests/values/cilium';
 import { cloudConfig, dev, fileIn, lab, labDedicated, labWith, node } from './helpers';
+import { count, runScript } from './run-bootstrap';
+import { API_WAIT } from '../../cloud-init/scripts/kube-steps';
 
 const steps = (m = lab(), name = 'lab-cp-1') => bootstrapSteps(m, node(m, name)).map((s) => s.name);
 const script = (m = lab(), name = 'lab-cp-1') => renderBootstrapScript(m, node(m, name));
@@ -11,7 +13,7 @@ describe('bootstrap script', () => {
   test('first control plane: OS, packages, runtime, load balancer, init-or-join decision, kubeadm, then Cilium and GitOps', () => {
     expect(steps()).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'cluster-check', 'kubeadm-init', 'keep-join-certs', 'kubeadm-join', 'kubectl-access', 'helm', 'cilium', 'node-ready', 'gitops',
+      'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'helm', 'cilium', 'node-ready', 'gitops',
       'forget-join-secrets',
     ]);
     expect(script()).toContain('kubeadm init --upload-certs --skip-token-print --skip-certificate-key-print --config /etc/pve-k8s/kubeadm-init.yaml');
@@ -32,7 +34,7 @@ describe('bootstrap script', () => {
   test('other control planes wait for the API behind the VIP, then join as control planes', () => {
     expect(steps(lab(), 'lab-cp-2')).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'wait-api', 'kubeadm-join', 'kubectl-access', 'forget-join-secrets',
+      'wait-api', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'forget-join-secrets',
     ]);
     const s = script(lab(), 'lab-cp-2');
     expect(s).toContain("curl --silent --fail --insecure --max-time 5 --output /dev/null 'https://10.20.0.10:6443/healthz'");
@@ -52,11 +54,22 @@ describe('bootstrap script', () => {
     expect(steps(labDedicated(), 'lab-lb-1')).toEqual(['kernel', 'base-packages', 'services', 'load-balancer']);
   });
 
-  test('waiting for the API is bounded with backoff', () => {
-    expect(script(lab(), 'lab-worker-1')).toMatch(/retry \d+ \d+ curl .*healthz/);
+  test('the shared retry helper is bounded with backoff', () => {
     const retry = script().split('retry() {')[1]!.split('\n}')[0]!;
     expect(retry).toContain('if [[ $retry_n -ge $retry_max ]]; then');
     expect(retry).toContain('retry_delay=$((retry_delay * 2 > 60 ? 60 : retry_delay * 2))');
+  });
+
+  test('GIVEN the API answers from the 3rd probe WHEN a worker waits for it THEN it goes on after two 5 s pauses (no backoff)', () => {
+    const out = runScript(lab(), 'lab-worker-1', { answer: { url: 'https://10.20.0.10:6443/healthz', code: '200', fromRound: 3 }, run: ['step_wait_api'] });
+    expect(out.calls).toEqual(['curl https://10.20.0.10:6443/healthz', 'sleep 5', 'curl https://10.20.0.10:6443/healthz', 'sleep 5', 'curl https://10.20.0.10:6443/healthz']);
+  });
+
+  test('GIVEN the API never answers WHEN a worker waits THEN the step fails after 30 minutes of probes, saying so', () => {
+    const out = runScript(lab(), 'lab-worker-1', { run: ['step_wait_api && exit 9 || true'] });
+    expect(count(out.calls, 'curl ')).toBe(API_WAIT.attempts);
+    expect(API_WAIT.attempts * API_WAIT.intervalSeconds).toBe(1800);
+    expect(out.log).toContain('did not answer in 30 minutes');
   });
 
   test('control planes join one at a time (staggered by index)', () => {
