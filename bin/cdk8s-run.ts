@@ -9,7 +9,7 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
+import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { replaceDir, withTempDir } from './atomic';
 import { writeClusterDist } from './dist';
 
@@ -35,6 +35,7 @@ export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
     for (const { model, warnings } of specs) {
       for (const w of warnings) stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
     }
+    checkUpgradePaths(specs.map((s) => s.model), dist);
     withTempDir(dist, (tmp) => {
       for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
       for (const { model } of specs) replaceDir(join(tmp, model.name), join(dist, model.name));

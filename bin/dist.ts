@@ -5,6 +5,7 @@ import { renderReviewCopies } from '../cloud-init';
 import { renderManifestFiles } from '../manifests';
 import { renderOperations } from '../runbooks/operations';
 import { renderTopology } from '../runbooks/topology';
+import { renderUpgradeRunbook, renderUpgradeScript } from '../upgrade';
 import type { ClusterModel } from '../spec';
 
 export interface DistFile {
@@ -15,7 +16,8 @@ export interface DistFile {
 
 /**
  * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
- * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md and TOPOLOGY.md (runbooks/).
+ * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md and TOPOLOGY.md (runbooks/), UPGRADE.md and
+ * upgrade.sh (upgrade/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
   return [
@@ -23,6 +25,8 @@ export function renderClusterDist(model: ClusterModel): DistFile[] {
     ...renderReviewCopies(model),
     { path: 'OPERATIONS.md', content: renderOperations(model) },
     { path: 'TOPOLOGY.md', content: renderTopology(model) },
+    { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },
+    { path: 'upgrade.sh', content: renderUpgradeScript(model) },
   ];
 }
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
+import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { synthInfra } from '../infra/app';
 import { applyStateMoves, planStateMoves, StateFilesError } from '../infra/state-files';
 import { parseSynthArgs, UsageError, USAGE } from './args';
@@ -52,6 +52,7 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   }
   const models = specs.map((s) => s.model);
   const out = resolve(args.out);
+  checkUpgradePaths(models, join(out, 'dist'));
   const moves = planStateMoves(models, join(out, 'cdktf.out'));
   withTempDir(out, (tmp) => {
     // dist/ is rendered in memory and written by a second thread while this one runs cdktf.

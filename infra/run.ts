@@ -3,7 +3,8 @@
  * PVE_K8S_CLUSTERS_DIR) into <outdir>/stacks/<name>/. Any spec error stops before anything is
  * written; Terraform's own files are kept (infra/state-files.ts).
  */
-import { SpecSetError, loadSpecSet, specFilesIn } from '../spec';
+import { dirname, join } from 'node:path';
+import { SpecSetError, checkUpgradePaths, loadSpecSet, specFilesIn } from '../spec';
 import { buildInfraApp } from './app';
 import { applyStateMoves, checkNoOrphanTerraformFiles, planStateMoves, StateFilesError } from './state-files';
 
@@ -20,8 +21,11 @@ export function runInfraApp(options: RunInfraOptions = {}): number {
   const stderr = options.stderr ?? process.stderr;
   try {
     const fromEnv = options.clustersDir === undefined ? process.env.PVE_K8S_CLUSTERS_DIR : undefined;
-    const specs = loadSpecSet(specFilesIn(options.clustersDir ?? fromEnv ?? 'clusters', fromEnv === undefined ? undefined : 'PVE_K8S_CLUSTERS_DIR'));
+    const clustersDir = options.clustersDir ?? fromEnv ?? 'clusters';
+    const specs = loadSpecSet(specFilesIn(clustersDir, fromEnv === undefined ? undefined : 'PVE_K8S_CLUSTERS_DIR'));
     const models = specs.map((s) => s.model);
+    // dist/ beside the spec folder holds the version each cluster was last synthesized at.
+    checkUpgradePaths(models, join(dirname(clustersDir), 'dist'));
     const app = buildInfraApp(models, { outdir: options.outdir });
     // cdktf-cli writes into app.outdir and then deletes stack folders this app did not synthesize.
     checkNoOrphanTerraformFiles(models, app.outdir);

@@ -7,3 +7,4 @@ export * from './schema';
 export * from './set';
 export * from './versions';
 export * from './state';
+export * from './upgrade-path';

@@ -8,7 +8,8 @@
  *
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
  *
- * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths).
+ * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths); scripts
+ * include each cluster's upgrade.sh and its node part.
  */
 'use strict';
 const fs = require('node:fs');
@@ -18,6 +19,7 @@ const yaml = require('js-yaml');
 const root = path.resolve(__dirname, '..', '..');
 const spec = require(path.join(root, 'lib', 'spec'));
 const ci = require(path.join(root, 'lib', 'cloud-init'));
+const upgrade = require(path.join(root, 'lib', 'upgrade'));
 
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) {
@@ -102,6 +104,14 @@ for (const model of models) {
       if (/\/kubeadm(-init)?\.yaml$/.test(f.path)) manifest.kubeadm.push({ file: dest, version: model.kubernetes.version });
     }
   }
+}
+// Each cluster's upgrade script, and the node part it pipes to `bash -s` (after its PHASE/ROLE line).
+for (const model of models) {
+  const dir = path.join(outDir, model.name, 'upgrade');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'upgrade.sh'), upgrade.renderUpgradeScript(model));
+  fs.writeFileSync(path.join(dir, 'node-upgrade.sh'), `#!/bin/bash\nPHASE=kubeadm ROLE=first\n${upgrade.renderNodeUpgradeScript(model)}`);
+  manifest.scripts.push(path.join(dir, 'upgrade.sh'), path.join(dir, 'node-upgrade.sh'));
 }
 fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
 console.log(`rendered ${manifest.cloudConfigs.length} nodes of ${models.map((m) => m.name).join(', ')}`);
