@@ -18,7 +18,7 @@ export function defaultVersions(model: ClusterModel): PlatformVersions {
   return {
     charts: CHARTS,
     components: COMPONENTS,
-    images: { ...MANIFEST_IMAGES, etcd: model.kubernetes.minor.etcdImage },
+    images: { ...MANIFEST_IMAGES, etcd: model.kubernetes.etcdImage },
   };
 }
 

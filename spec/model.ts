@@ -5,7 +5,7 @@
 import { intToIp, ipToInt, parseCidr } from './ip';
 import type { ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
-import { HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
+import { etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
 
 export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
 
@@ -85,6 +85,8 @@ export interface ClusterModel {
     readonly version: string;
     readonly minor: KubernetesMinor;
     readonly clusterDomain: string;
+    /** The etcd image kubeadm deploys for this version (etcdImageFor). */
+    readonly etcdImage: string;
   };
   readonly network: NetworkModel;
   /** DNS name of the API (a cert SAN). */
@@ -211,7 +213,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     domain: spec.domain,
     file,
     spec,
-    kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain },
+    kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain, etcdImage: etcdImageFor(spec.kubernetes.version) },
     network: {
       cidr: net.cidr,
       prefix: parseCidr(net.cidr).prefix,

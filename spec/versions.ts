@@ -13,8 +13,10 @@ export interface KubernetesMinor {
   readonly kubeadmApiVersion: 'kubeadm.k8s.io/v1beta3' | 'kubeadm.k8s.io/v1beta4';
   /** Sandbox image kubeadm expects (`kubeadm config images list`). */
   readonly pauseImage: string;
-  /** etcd image kubeadm deploys; the backup job uses the same etcdctl. */
+  /** etcd image kubeadm deploys at the minor's later patches (see `etcdImageFor`). */
   readonly etcdImage: string;
+  /** The etcd image of the patches before `patch`, when kubeadm changed it within the minor. */
+  readonly earlierEtcd?: { readonly beforePatch: number; readonly image: string };
   /** cri-tools (crictl) version matching the minor. */
   readonly crictl: string;
 }
@@ -27,6 +29,8 @@ export const KUBERNETES_MATRIX: readonly KubernetesMinor[] = [
     kubeadmApiVersion: 'kubeadm.k8s.io/v1beta3',
     pauseImage: 'registry.k8s.io/pause:3.9',
     etcdImage: 'registry.k8s.io/etcd:3.5.15-0',
+    // kubeadm v1.30.3's constants say 3.5.12-0; 3.5.15-0 came with kubernetes/kubernetes#126395 (v1.30.5).
+    earlierEtcd: { beforePatch: 5, image: 'registry.k8s.io/etcd:3.5.12-0' },
     crictl: 'v1.30.1',
   },
   {
@@ -56,6 +60,14 @@ export function kubernetesMinor(version: string): KubernetesMinor | undefined {
   const entry = KUBERNETES_MATRIX.find((m) => m.minor === `${match[1]}.${match[2]}`);
   if (!entry || Number(match[3]) > entry.latestPatch) return undefined;
   return entry;
+}
+
+/** The etcd image kubeadm deploys for this exact version (also the backup job's etcdctl). */
+export function etcdImageFor(version: string): string {
+  const minor = kubernetesMinor(version);
+  if (!minor) throw new Error(`unsupported Kubernetes version, received: ${JSON.stringify(version)}`);
+  const patch = Number(version.split('.')[2]);
+  return minor.earlierEtcd && patch < minor.earlierEtcd.beforePatch ? minor.earlierEtcd.image : minor.etcdImage;
 }
 
 export function supportedKubernetesVersions(): string {
@@ -166,7 +178,7 @@ export const COMPONENTS = {
 
 // ---------------------------------------------------------------------------------------------
 // manifests/: container images of the objects the platform builds itself (not from a chart).
-// etcdctl comes from the etcd image of the Kubernetes matrix above (KubernetesMinor.etcdImage).
+// etcdctl comes from the etcd image of the Kubernetes matrix above (etcdImageFor).
 // ---------------------------------------------------------------------------------------------
 export const MANIFEST_IMAGES = {
   /** Shell for the etcd snapshot rotation step (the etcd image has no shell). */

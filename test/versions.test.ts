@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_KUBERNETES_VERSION, kubernetesMinor } from '../spec';
+import { DEFAULT_KUBERNETES_VERSION, etcdImageFor } from '../spec';
 
 /**
  * Versions live in spec/versions.ts; the shell scripts that build verify's tools read
@@ -12,9 +12,15 @@ describe('tool versions agree with spec/versions.ts', () => {
     expect(tools.kubernetes).toBe(DEFAULT_KUBERNETES_VERSION);
   });
 
-  test('verify builds the etcd that the default Kubernetes minor runs', () => {
-    const image = kubernetesMinor(DEFAULT_KUBERNETES_VERSION)!.etcdImage;
+  test('verify builds the etcd that kubeadm deploys for the default Kubernetes version', () => {
+    const image = etcdImageFor(DEFAULT_KUBERNETES_VERSION);
     expect(image).toBe(`registry.k8s.io/etcd:${tools.etcd}-0`);
+  });
+
+  test.each([
+    ['1.30.3', '3.5.12-0'], ['1.30.4', '3.5.12-0'], ['1.30.5', '3.5.15-0'], ['1.30.14', '3.5.15-0'], ['1.31.4', '3.5.15-0'],
+  ])('GIVEN Kubernetes %s THEN the etcd image is the one its kubeadm deploys (%s)', (version, tag) => {
+    expect(etcdImageFor(version)).toBe(`registry.k8s.io/etcd:${tag}`);
   });
 
   test('cdktf.json generates bindings for the provider verify builds', () => {

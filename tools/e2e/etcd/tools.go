@@ -1,8 +1,8 @@
 //go:build tools
 
-// Package tools pins etcd v3.5.12, the etcd kubeadm v1.30.3 deploys by default
-// (registry.k8s.io/etcd:3.5.12-0), for the e2e test's local registry.
-// tools/kubernetes/etcd pins the etcd of spec/versions.ts (the backup image).
+// Package tools pins etcd v3.5.15, the etcd kubeadm v1.31.4 deploys (registry.k8s.io/etcd:3.5.15-0),
+// for the e2e test's local registry: the version its upgrade check goes to. tools/kubernetes/etcd
+// pins the etcd of the default Kubernetes version (verify's etcd and the e2e's day 1).
 package tools
 
 import (

@@ -1,6 +1,6 @@
 //go:build tools
 
-// Package tools pins etcd v3.5.15 (server, etcdctl, etcdutl) so that
+// Package tools pins etcd v3.5.12 (server, etcdctl, etcdutl), the etcd kubeadm v1.30.3 deploys, so that
 // scripts/k8s-tools.sh can build them reproducibly with `go build` from this
 // module. It is a separate module from ../ (k8s.io/kubernetes v1.30.3) so that
 // etcd's newer grpc/otel requirements do not change the Kubernetes build graph.
