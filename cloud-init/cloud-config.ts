@@ -4,6 +4,7 @@ import type { ClusterModel, NodeModel } from '../spec';
 import { fillSecrets, SECRET_MARKERS } from './secrets';
 import { renderCiliumValues, renderGitopsRoot } from './addons';
 import { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+import { renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
@@ -61,6 +62,9 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
     files.push(
       { path: p.auditPolicy, content: renderAuditPolicy(), permissions: '0600' },
       { path: p.encryptionConfig, content: renderEncryptionConfig(secrets), permissions: '0600' },
+      { path: p.certRenewalScript, content: renderCertRenewalScript(model, node), permissions: '0755' },
+      { path: p.certRenewalService, content: renderCertRenewalService() },
+      { path: p.certRenewalTimer, content: renderCertRenewalTimer(node) },
     );
   }
   if (isFirstControlPlane(model, node)) {

@@ -9,6 +9,7 @@ export {
   renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
 export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+export { CERT_RENEWAL, certRenewalWeekday, renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
   renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,

@@ -39,6 +39,10 @@ export const NODE_PATHS = {
   keepalivedCheck: '/etc/keepalived/check_apiserver.sh',
   adminKubeconfig: '/etc/kubernetes/admin.conf',
   kubeletKubeconfig: '/etc/kubernetes/kubelet.conf',
+  /** Control planes: the certificate renewal script and its weekly timer (certs-renewal.ts). */
+  certRenewalScript: '/usr/local/sbin/pve-k8s-certs-renew',
+  certRenewalService: '/etc/systemd/system/pve-k8s-certs-renew.service',
+  certRenewalTimer: '/etc/systemd/system/pve-k8s-certs-renew.timer',
 } as const;
 
 /**

@@ -3,7 +3,7 @@
  * addresses: what each spec change does to running nodes, adding, removing, resizing and
  * replacing nodes, and the join-secret lifecycle. Pure: model in, Markdown out.
  */
-import { BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, loadBalancerNodes, NODE_PATHS, renderHaproxyConfig } from '../cloud-init';
+import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, loadBalancerNodes, NODE_PATHS, renderHaproxyConfig } from '../cloud-init';
 import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
@@ -145,6 +145,21 @@ export function renderOperations(model: ClusterModel): string {
     'the cluster it finds; it creates a new cluster only when none answers. Replace it only while',
     `the other control planes are up (check with \`kubectl get nodes\` and ${'`etcdctl endpoint health`'}).`,
     `Its decision is logged in \`${NODE_PATHS.log}\` and kept in \`${NODE_PATHS.bootstrapMode}\`.`,
+    '',
+    '## Certificates',
+    '',
+    `kubeadm's certificates last one year; every \`upgrade.sh\` renews them. Each control plane also checks`,
+    `weekly (${cps.map((n) => `${n.name} on ${certRenewalWeekday(n)}`).join(', ')}, ${CERT_RENEWAL.time}) and renews them when the first expires`,
+    `within ${CERT_RENEWAL.renewBeforeDays} days, restarting its static pods one by one. To check or renew by hand:`,
+    '',
+    ...sh(
+      `${ssh(first)} sudo kubeadm certs check-expiration`,
+      `${ssh(first)} sudo systemctl list-timers pve-k8s-certs-renew.timer`,
+      `${ssh(first)} sudo PVE_K8S_RENEW_BEFORE_DAYS=400 ${NODE_PATHS.certRenewalScript}   # renews now`,
+      `${ssh(first)} sudo journalctl -u pve-k8s-certs-renew.service`,
+    ),
+    'Renew one control plane at a time. `~/.kube/config` copies of `admin.conf` must be fetched again',
+    'after a renewal (`terraform output kubeconfig_command`).',
     '',
     '## Join secrets',
     '',

@@ -275,6 +275,14 @@ export function kubeadmJoinStep(model: ClusterModel, node: NodeModel): Step {
   ]);
 }
 
+/** Control planes: the weekly certificate renewal timer (cloud-init wrote its units). */
+export function certRenewalStep(): Step {
+  return step('certs-renewal', 'Weekly check that renews kubeadm certificates 60 days before expiry (pve-k8s-certs-renew.timer).', [
+    'systemctl daemon-reload',
+    'systemctl enable --now pve-k8s-certs-renew.timer',
+  ]);
+}
+
 export function kubectlAccessStep(): Step {
   return step('kubectl-access', 'root can use kubectl on control planes.', [
     'install -d -m 0700 /root/.kube',
@@ -302,10 +310,10 @@ export function kubeSteps(model: ClusterModel, node: NodeModel): Step[] {
   if (isFirstControlPlane(model, node)) {
     return [
       ...steps, clusterCheckStep(model, node), kubeadmInitStep(), keepJoinCertsStep(),
-      ...forgetSelf, kubeadmJoinStep(model, node), kubectlAccessStep(),
+      ...forgetSelf, kubeadmJoinStep(model, node), kubectlAccessStep(), certRenewalStep(),
     ];
   }
   steps.push(waitForApiStep(model), ...forgetSelf, kubeadmJoinStep(model, node));
-  if (node.role === 'control-plane') steps.push(kubectlAccessStep());
+  if (node.role === 'control-plane') steps.push(kubectlAccessStep(), certRenewalStep());
   return steps;
 }

@@ -145,7 +145,7 @@ describe('CNI choice (addons.cni)', () => {
     const init = docs(renderKubeadmInitConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[0]!;
     expect(init.kind).toBe('InitConfiguration');
     expect(init.skipPhases).toBeUndefined();
-    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access']);
+    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'certs-renewal']);
     const cc = cloudConfig(model, 'e2e-cp-1');
     expect(fileIn(cc, NODE_PATHS.ciliumValues)).toBeUndefined();
     expect(fileIn(cc, NODE_PATHS.bootstrapScript)).not.toMatch(/cilium|helm/i);
@@ -155,12 +155,12 @@ describe('CNI choice (addons.cni)', () => {
 
   test('GIVEN cni none and Argo CD WHEN the first control plane boots THEN Helm installs Argo CD without Cilium or a Ready wait', () => {
     const model = cniNone({ engine: 'argocd' });
-    expect(stepNames(model, 'lab-cp-1').slice(-3)).toEqual(['kubectl-access', 'helm', 'gitops']);
+    expect(stepNames(model, 'lab-cp-1').slice(-4)).toEqual(['kubectl-access', 'certs-renewal', 'helm', 'gitops']);
   });
 
   test('GIVEN cni none and Flux WHEN the first control plane boots THEN neither Helm nor Cilium is installed', () => {
     const model = cniNone({ engine: 'flux' });
-    expect(stepNames(model, 'lab-cp-1').slice(-2)).toEqual(['kubectl-access', 'gitops']);
+    expect(stepNames(model, 'lab-cp-1').slice(-3)).toEqual(['kubectl-access', 'certs-renewal', 'gitops']);
   });
 });
 
@@ -181,9 +181,9 @@ describe('the e2e spec (test/e2e/cluster/e2e.yaml)', () => {
       const cc = cloudConfig(model, n.name);
       const urls = JSON.stringify(cc).match(/https?:\/\/[^\s"'\\]+/g) ?? [];
       expect(urls.length).toBeGreaterThan(2);
-      // registry.k8s.io: containerd's upstream after the mirror (hosts.toml "server"), never reached while the mirror answers.
-      // https://$1/...: a shell function's argument (the peers listed next to its call, checked by this filter too).
-      const outside = urls.filter((u) => !/^198\.1[89]\.|^0\.0\.0\.0$|^registry\.k8s\.io$|^\$\d$/.test(new URL(u).hostname));
+      // registry.k8s.io, registry-1.docker.io: containerd's upstreams after the mirror (hosts.toml "server"), never reached while the mirror answers.
+      // 127.0.0.1: the node's own loopback (health checks). https://$1/...: a shell function's argument (the peers listed next to its call, checked by this filter too).
+      const outside = urls.filter((u) => !/^198\.1[89]\.|^0\.0\.0\.0$|^127\.0\.0\.1$|^registry\.k8s\.io$|^registry-1\.docker\.io$|^\$\d$/.test(new URL(u).hostname));
       expect([n.name, outside]).toEqual([n.name, []]);
       expect(fileIn(cc, '/etc/containerd/certs.d/registry.k8s.io/hosts.toml')).toContain('[host."http://198.18.0.1:5000"]');
     }
