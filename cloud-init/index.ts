@@ -18,11 +18,11 @@ export {
   renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource,
   kubernetesAptRepo, kubernetesPackageVersion, criToolsPackageVersion, basePackages, runsKubernetes, HELD_PACKAGES,
 } from './os';
-export { renderCiliumValues, renderGitopsRoot, gitopsEngine } from './addons';
+export { renderCiliumValues, renderGitopsRoot } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
   controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,
-  CILIUM_RELEASE, gitopsPath, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
+  CILIUM_RELEASE, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';
 

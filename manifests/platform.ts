@@ -83,7 +83,7 @@ export class Platform {
   }
 
   public get engine(): 'argocd' | 'flux' | 'none' {
-    return this.model.spec.addons.gitops.engine;
+    return this.model.gitops.engine;
   }
 
   /** Name of the default StorageClass (local-path or nfs-csi). */

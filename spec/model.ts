@@ -5,6 +5,7 @@
 import { intToIp, ipToInt, parseCidr } from './ip';
 import type { ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
+import { type GitRevision, parseGitRevision } from './git-ref';
 import { etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
 
 export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
@@ -75,6 +76,22 @@ export interface SourcesModel {
   readonly chartRepository?: string;
 }
 
+/** The GitOps engine and the root it syncs (spec addons.gitops). */
+export interface GitopsModel {
+  /** Engine that applies dist/<name>/manifests; none: nothing does (the loader warns). */
+  readonly engine: 'argocd' | 'flux' | 'none';
+  /** Folder of the repository the engine syncs: dist/<name>/manifests. */
+  readonly path: string;
+  /** The repository and revision the root points at; undefined without addons.gitops.repoUrl. */
+  readonly root?: {
+    readonly repoUrl: string;
+    /** What addons.gitops.revision names: a commit, a tag or a branch (spec/git-ref.ts). */
+    readonly revision: GitRevision;
+  };
+  /** Engine the first control plane installs with the root: undefined with engine none or without a root. */
+  readonly bootstrap?: 'argocd' | 'flux';
+}
+
 export interface ClusterModel {
   readonly name: string;
   readonly domain: string;
@@ -104,6 +121,7 @@ export interface ClusterModel {
   /** Every VM: control planes, load balancers, then workers. */
   readonly nodes: readonly NodeModel[];
   readonly loadBalancer: { readonly mode: 'colocated' | 'dedicated'; readonly routerId: number };
+  readonly gitops: GitopsModel;
 }
 
 interface PoolRequest {
@@ -202,6 +220,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 
   const minor = kubernetesMinor(spec.kubernetes.version);
   if (!minor) return { issues };
+
   const os = NODE_OS[spec.nodeOs];
   const service = parseCidr(spec.network.serviceCidr);
   const net = spec.network;
@@ -245,6 +264,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     loadBalancers,
     nodes: [...controlPlanes, ...loadBalancers, ...workers],
     loadBalancer: { mode: spec.loadBalancer.mode, routerId: spec.loadBalancer.routerId },
+    gitops: gitopsOf(spec),
   };
   return { model, issues };
 }
@@ -253,6 +273,14 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
   if (spec.image.url) return { url: spec.image.url, fileName: `${spec.name}-${spec.image.url.split('/').pop()}`, checksum: spec.image.checksum };
   return { url: os.image.url, fileName: os.image.fileName, checksum: spec.image.checksum ?? os.image.checksum };
+}
+
+function gitopsOf(spec: ClusterSpec): GitopsModel {
+  const g = spec.addons.gitops;
+  const path = `dist/${spec.name}/manifests`;
+  if (!g.repoUrl) return { engine: g.engine, path };
+  const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision) };
+  return { engine: g.engine, path, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
 }
 
 function sourcesOf(spec: ClusterSpec, minor: KubernetesMinor): SourcesModel {
