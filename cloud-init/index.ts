@@ -11,7 +11,7 @@ export {
 export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
-  renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,
+  renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, runsLoadBalancer,
   keepalivedPriority, KEEPALIVED_CHECK_WEIGHT,
 } from './load-balancer';
 export {

@@ -20,7 +20,7 @@ export interface NodeFirewallProps {
 
 export function firewallRules(model: ClusterModel, node: NodeModel): VirtualEnvironmentFirewallRulesRule[] {
   const net = model.network;
-  const servesApi = model.loadBalancers.length > 0 ? node.role === 'load-balancer' : node.role === 'control-plane';
+  const servesApi = model.loadBalancer.nodes.some((n) => n.name === node.name);
   const rules: VirtualEnvironmentFirewallRulesRule[] = [
     { type: 'in', action: 'ACCEPT', source: net.cidr, comment: 'cluster traffic and VRRP inside the node network' },
     { type: 'in', action: 'ACCEPT', macro: 'Ping', comment: 'ping' },

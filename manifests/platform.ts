@@ -91,14 +91,9 @@ export class Platform {
     return this.model.spec.addons.storage.provider === 'nfs' ? 'nfs-csi' : 'local-path';
   }
 
-  /** How platform hostnames are exposed: an Ingress controller, or a Gateway (Gateway API). */
-  public get ingressController(): 'nginx' | 'ingress-nginx' | 'gateway-api' {
-    return this.model.spec.addons.ingress.controller;
-  }
-
   /** True when platform hostnames are served by a Gateway with HTTPRoutes (no Ingress objects). */
   public get gatewayApi(): boolean {
-    return this.ingressController === 'gateway-api';
+    return this.model.ingress.kind === 'gateway-api';
   }
 
   /** IngressClass every platform Ingress uses. */

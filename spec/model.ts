@@ -54,12 +54,30 @@ export interface NetworkModel {
   /** `vip:port`: kubeadm's controlPlaneEndpoint and Cilium's k8sServiceHost/Port. */
   readonly controlPlaneEndpoint: string;
   readonly podCidr: string;
+  /** Prefix length of the slice of podCidr each node gets (Cilium cluster-pool clusterPoolIPv4MaskSize). */
+  readonly podCidrMaskSize: number;
   readonly serviceCidr: string;
   /** First service IP: the in-cluster `kubernetes` Service (a cert SAN). */
   readonly kubernetesServiceIp: string;
   readonly clusterDnsIp: string;
   readonly metallb: { readonly start: string; readonly end: string };
-  readonly ingressIp: string;
+}
+
+/** How platform hostnames are served (spec addons.ingress). */
+export interface IngressModel {
+  /** nginx: F5 NGINX Ingress Controller; ingress-nginx: the retired community controller; gateway-api: Cilium's Gateway. */
+  readonly kind: 'nginx' | 'ingress-nginx' | 'gateway-api';
+  /** LoadBalancer IP of the ingress controller or Gateway: addons.ingress.ip, else the first MetalLB address. */
+  readonly ip: string;
+}
+
+/** The API load balancer (spec loadBalancer). */
+export interface LoadBalancerModel {
+  /** colocated: HAProxy + Keepalived on every control plane; dedicated: on two load-balancer VMs. */
+  readonly mode: 'colocated' | 'dedicated';
+  readonly routerId: number;
+  /** The nodes that run HAProxy + Keepalived and hold the VIP: the load-balancer VMs, or the control planes. */
+  readonly nodes: readonly NodeModel[];
 }
 
 /** Where nodes download from: the spec's mirrors or the public upstreams (spec field sources). */
@@ -120,7 +138,8 @@ export interface ClusterModel {
   readonly loadBalancers: readonly NodeModel[];
   /** Every VM: control planes, load balancers, then workers. */
   readonly nodes: readonly NodeModel[];
-  readonly loadBalancer: { readonly mode: 'colocated' | 'dedicated'; readonly routerId: number };
+  readonly loadBalancer: LoadBalancerModel;
+  readonly ingress: IngressModel;
   readonly gitops: GitopsModel;
 }
 
@@ -247,11 +266,11 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
       apiServerPort: 6443,
       controlPlaneEndpoint: `${net.vip}:${net.apiPort}`,
       podCidr: net.podCidr,
+      podCidrMaskSize: 24,
       serviceCidr: net.serviceCidr,
       kubernetesServiceIp: intToIp(service.network + 1),
       clusterDnsIp: intToIp(service.network + 10),
       metallb: { start: net.metallb.start, end: net.metallb.end },
-      ingressIp: spec.addons.ingress.ip ?? net.metallb.start,
     },
     apiHostname: `api.${spec.domain}`,
     hosts,
@@ -263,7 +282,12 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     workers,
     loadBalancers,
     nodes: [...controlPlanes, ...loadBalancers, ...workers],
-    loadBalancer: { mode: spec.loadBalancer.mode, routerId: spec.loadBalancer.routerId },
+    loadBalancer: {
+      mode: spec.loadBalancer.mode,
+      routerId: spec.loadBalancer.routerId,
+      nodes: spec.loadBalancer.mode === 'dedicated' ? loadBalancers : controlPlanes,
+    },
+    ingress: { kind: spec.addons.ingress.controller, ip: spec.addons.ingress.ip ?? net.metallb.start },
     gitops: gitopsOf(spec),
   };
   return { model, issues };

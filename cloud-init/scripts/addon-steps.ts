@@ -53,7 +53,7 @@ export function helmStep(model: ClusterModel): Step {
  * only when they exist at its start. GitOps keeps the same CRDs afterwards.
  */
 export function gatewayApiCrdsStep(model: ClusterModel): Step | undefined {
-  if (model.spec.addons.ingress.controller !== 'gateway-api') return undefined;
+  if (model.ingress.kind !== 'gateway-api') return undefined;
   return step('gateway-api-crds', `Gateway API ${COMPONENTS.gatewayApi} CRDs (standard channel) before Cilium enables its Gateway API support.`, [
     `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(GATEWAY_API_INSTALL_MANIFEST)}`,
     `${KUBECTL} wait --for=condition=Established crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io crd/httproutes.gateway.networking.k8s.io --timeout=5m`,
