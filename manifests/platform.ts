@@ -88,7 +88,7 @@ export class Platform {
 
   /** Name of the default StorageClass (local-path or nfs-csi). */
   public get storageClass(): string {
-    return this.model.spec.addons.storage.provider === 'nfs' ? 'nfs-csi' : 'local-path';
+    return this.model.storage.className;
   }
 
   /** True when platform hostnames are served by a Gateway with HTTPRoutes (no Ingress objects). */

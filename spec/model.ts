@@ -71,6 +71,15 @@ export interface IngressModel {
   readonly ip: string;
 }
 
+/** The default StorageClass (spec addons.storage). */
+export interface StorageModel {
+  readonly provider: 'local-path' | 'nfs';
+  /** Name of the default StorageClass: local-path or nfs-csi. */
+  readonly className: string;
+  /** The NFS export (provider nfs; the spec rules refuse nfs without it). */
+  readonly nfs?: { readonly server: string; readonly share: string };
+}
+
 /** The API load balancer (spec loadBalancer). */
 export interface LoadBalancerModel {
   /** colocated: HAProxy + Keepalived on every control plane; dedicated: on two load-balancer VMs. */
@@ -140,6 +149,7 @@ export interface ClusterModel {
   readonly nodes: readonly NodeModel[];
   readonly loadBalancer: LoadBalancerModel;
   readonly ingress: IngressModel;
+  readonly storage: StorageModel;
   readonly gitops: GitopsModel;
 }
 
@@ -288,6 +298,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
       nodes: spec.loadBalancer.mode === 'dedicated' ? loadBalancers : controlPlanes,
     },
     ingress: { kind: spec.addons.ingress.controller, ip: spec.addons.ingress.ip ?? net.metallb.start },
+    storage: storageOf(spec),
     gitops: gitopsOf(spec),
   };
   return { model, issues };
@@ -297,6 +308,12 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
   if (spec.image.url) return { url: spec.image.url, fileName: `${spec.name}-${spec.image.url.split('/').pop()}`, checksum: spec.image.checksum };
   return { url: os.image.url, fileName: os.image.fileName, checksum: spec.image.checksum ?? os.image.checksum };
+}
+
+function storageOf(spec: ClusterSpec): StorageModel {
+  const s = spec.addons.storage;
+  if (s.provider === 'local-path') return { provider: 'local-path', className: 'local-path' };
+  return { provider: 'nfs', className: 'nfs-csi', ...(s.nfs ? { nfs: { server: s.nfs.server, share: s.nfs.share } } : {}) };
 }
 
 function gitopsOf(spec: ClusterSpec): GitopsModel {

@@ -8,6 +8,8 @@ import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { controlPlaneMetrics } from '../../cloud-init/facts';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
+import { ingressRelease } from './ingress';
+import { storageRelease } from './storage';
 import { CERT_MANAGER_NAMESPACE } from './cert-manager';
 import { renderAlertRules } from './alert-rules';
 import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
@@ -42,7 +44,7 @@ export class MonitoringChart extends AddonChart {
 
     this.addRelease({
       name: 'kube-prometheus-stack', namespace: MONITORING_NAMESPACE, chart: pin, wave: 5,
-      dependsOn: ['cert-manager', 'nginx-ingress', 'ingress-nginx', 'local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
+      dependsOn: ['cert-manager', ...ingressRelease(platform.model), storageRelease(platform.model)],
       values: {
         crds: { enabled: true },
         prometheus: {
