@@ -27,7 +27,7 @@ export function firewallRules(model: ClusterModel, node: NodeModel): VirtualEnvi
     { type: 'in', action: 'ACCEPT', proto: 'tcp', dest: `${net.metallb.start}-${net.metallb.end}`, dport: '80,443', comment: 'ingress on the MetalLB range' },
   ];
   if (servesApi) rules.push({ type: 'in', action: 'ACCEPT', proto: 'tcp', dest: net.vip, dport: String(net.apiPort), comment: 'Kubernetes API on the VIP' });
-  const admin = model.spec.proxmox.firewall.adminCidr;
+  const admin = model.proxmox.firewall.adminCidr;
   if (admin) rules.push({ type: 'in', action: 'ACCEPT', proto: 'tcp', source: admin, dport: '22', comment: 'SSH from the admin network' });
   return rules;
 }

@@ -19,7 +19,7 @@ export function renderOperations(model: ClusterModel): string {
   const cps = model.controlPlanes;
   const [first, second] = [cps[0]!, cps[1] ?? cps[0]!];
   const lbs = model.loadBalancer.nodes;
-  const user = model.spec.ssh.user;
+  const user = model.ssh.user;
   const ssh = (n: NodeModel) => `ssh ${user}@${n.ip}`;
   const stack = `cdktf.out/stacks/${model.name}`;
   const worker = model.workers.at(-1);

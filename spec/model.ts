@@ -3,6 +3,7 @@
  * from the spec. infra/, cloud-init/ and manifests/ read this, never the raw spec.
  */
 import { intToIp, ipToInt, parseCidr } from './ip';
+import { localStatePath } from './state';
 import type { ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
 import { type GitRevision, parseGitRevision } from './git-ref';
@@ -35,7 +36,34 @@ export interface NodeModel {
   readonly specPath: SpecPath;
   /** The spec field its IP comes from (`ips[i]` or `ipStart`). */
   readonly ipPath: SpecPath;
+  /** The spec field its VM ID comes from: the pool's `vmIdStart`, or `proxmox.vmIdBase`. */
+  readonly vmIdPath: SpecPath;
 }
+
+/** The Proxmox API and cluster-wide VM settings (spec proxmox; the hosts are ClusterModel.hosts). */
+export interface ProxmoxModel {
+  readonly endpoint: string;
+  readonly insecure: boolean;
+  readonly vmIdBase: number;
+  /** One image download serves every host. */
+  readonly sharedImageStorage: boolean;
+  /** Every VM is registered as a Proxmox HA resource. */
+  readonly ha: boolean;
+  readonly firewall: { readonly enabled: boolean; readonly adminCidr?: string };
+}
+
+/** Where Terraform keeps state (spec state), defaults resolved. */
+export type StateModel =
+  | {
+    readonly backend: 'local';
+    /** Relative to the project root (the folder holding cdktf.out/), or absolute: state/<name>.tfstate by default. */
+    readonly path: string;
+    /** Where synths before state/ kept it, relative to the stack folder (infra/state-files.ts moves it). */
+    readonly legacyPath: string;
+  }
+  | (Readonly<Extract<ClusterSpec['state'], { backend: 's3' }>> & { readonly key: string });
+
+type SpecAddons = ClusterSpec['addons'];
 
 export interface NetworkModel {
   readonly cidr: string;
@@ -124,7 +152,6 @@ export interface ClusterModel {
   readonly domain: string;
   /** Spec file the model came from (as given to the loader). */
   readonly file: string;
-  readonly spec: ClusterSpec;
   readonly kubernetes: {
     readonly version: string;
     readonly minor: KubernetesMinor;
@@ -151,6 +178,17 @@ export interface ClusterModel {
   readonly ingress: IngressModel;
   readonly storage: StorageModel;
   readonly gitops: GitopsModel;
+  readonly proxmox: ProxmoxModel;
+  /** Admin access to the nodes. */
+  readonly ssh: { readonly user: string; readonly authorizedKeys: readonly string[] };
+  readonly containerd: { readonly registryMirrors: readonly Readonly<ClusterSpec['containerd']['registryMirrors'][number]>[] };
+  readonly state: StateModel;
+  readonly certManager: { /** addons.certManager.acmeEmail, else admin@<domain>. */ readonly acmeEmail: string };
+  readonly backups: Readonly<SpecAddons['backups']>;
+  readonly monitoring: Readonly<SpecAddons['monitoring']>;
+  readonly logging: Readonly<SpecAddons['logging']>;
+  readonly harbor: Readonly<SpecAddons['harbor']>;
+  readonly tenants: readonly Readonly<SpecAddons['tenants'][number]>[];
 }
 
 interface PoolRequest {
@@ -164,10 +202,14 @@ interface PoolRequest {
   readonly ipStart?: string;
   readonly ips?: readonly string[];
   readonly vmIdStart: number;
+  /** The spec field vmIdStart comes from. */
+  readonly vmIdPath: SpecPath;
   readonly hosts?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly specPath: SpecPath;
 }
+
+const BASE_PATH: SpecPath = ['proxmox', 'vmIdBase'];
 
 /** Control planes default to VM IDs base+1.., load balancers base+91.., worker pool i to base+100*(i+1)+1.. */
 function poolRequests(spec: ClusterSpec): PoolRequest[] {
@@ -177,7 +219,7 @@ function poolRequests(spec: ClusterSpec): PoolRequest[] {
     {
       pool: 'cp', role: 'control-plane', count: cp.count, nodeName: (i) => `${spec.name}-cp-${i}`,
       cores: cp.cores, memory: cp.memory, disk: cp.disk, ipStart: cp.ipStart, ips: cp.ips,
-      vmIdStart: cp.vmIdStart ?? base + 1, hosts: cp.hosts, labels: {}, specPath: ['controlPlane'],
+      vmIdStart: cp.vmIdStart ?? base + 1, vmIdPath: cp.vmIdStart !== undefined ? ['controlPlane', 'vmIdStart'] : BASE_PATH, hosts: cp.hosts, labels: {}, specPath: ['controlPlane'],
     },
   ];
   if (spec.loadBalancer.mode === 'dedicated') {
@@ -185,14 +227,15 @@ function poolRequests(spec: ClusterSpec): PoolRequest[] {
     requests.push({
       pool: 'lb', role: 'load-balancer', count: 2, nodeName: (i) => `${spec.name}-lb-${i}`,
       cores: lb.cores, memory: lb.memory, disk: lb.disk, ipStart: lb.ipStart, ips: lb.ips,
-      vmIdStart: lb.vmIdStart ?? base + 91, hosts: lb.hosts, labels: {}, specPath: ['loadBalancer', 'dedicated'],
+      vmIdStart: lb.vmIdStart ?? base + 91, vmIdPath: lb.vmIdStart !== undefined ? ['loadBalancer', 'dedicated', 'vmIdStart'] : BASE_PATH, hosts: lb.hosts, labels: {}, specPath: ['loadBalancer', 'dedicated'],
     });
   }
   spec.workers.forEach((pool, p) => {
     requests.push({
       pool: pool.name, role: 'worker', count: pool.count, nodeName: (i) => `${spec.name}-${pool.name}-${i}`,
       cores: pool.cores, memory: pool.memory, disk: pool.disk, ipStart: pool.ipStart, ips: pool.ips,
-      vmIdStart: pool.vmIdStart ?? base + 100 * (p + 1) + 1, hosts: pool.hosts, labels: pool.labels,
+      vmIdStart: pool.vmIdStart ?? base + 100 * (p + 1) + 1,
+      vmIdPath: pool.vmIdStart !== undefined ? ['workers', p, 'vmIdStart'] : BASE_PATH, hosts: pool.hosts, labels: pool.labels,
       specPath: ['workers', p],
     });
   });
@@ -242,6 +285,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
         vmId: req.vmIdStart + i, host: placement[i % placement.length]!, cores: req.cores, memory: req.memory,
         disk: req.disk, labels: req.labels, specPath: req.specPath,
         ipPath: explicit !== undefined ? [...req.specPath, 'ips', i] : [...req.specPath, 'ipStart'],
+        vmIdPath: req.vmIdPath,
       });
     }
     nodesByPool.push(nodes);
@@ -260,7 +304,6 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     name: spec.name,
     domain: spec.domain,
     file,
-    spec,
     kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain, etcdImage: etcdImageFor(spec.kubernetes.version) },
     network: {
       cidr: net.cidr,
@@ -300,6 +343,16 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     ingress: { kind: spec.addons.ingress.controller, ip: spec.addons.ingress.ip ?? net.metallb.start },
     storage: storageOf(spec),
     gitops: gitopsOf(spec),
+    proxmox: proxmoxOf(spec.proxmox),
+    ssh: { user: spec.ssh.user, authorizedKeys: spec.ssh.authorizedKeys },
+    containerd: { registryMirrors: spec.containerd.registryMirrors },
+    state: stateOf(spec),
+    certManager: { acmeEmail: spec.addons.certManager.acmeEmail ?? `admin@${spec.domain}` },
+    backups: spec.addons.backups,
+    monitoring: spec.addons.monitoring,
+    logging: spec.addons.logging,
+    harbor: spec.addons.harbor,
+    tenants: spec.addons.tenants,
   };
   return { model, issues };
 }
@@ -308,6 +361,17 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
   if (spec.image.url) return { url: spec.image.url, fileName: `${spec.name}-${spec.image.url.split('/').pop()}`, checksum: spec.image.checksum };
   return { url: os.image.url, fileName: os.image.fileName, checksum: spec.image.checksum ?? os.image.checksum };
+}
+
+function proxmoxOf(p: ClusterSpec['proxmox']): ProxmoxModel {
+  const firewall = { enabled: p.firewall.enabled, ...(p.firewall.adminCidr ? { adminCidr: p.firewall.adminCidr } : {}) };
+  return { endpoint: p.endpoint, insecure: p.insecure, vmIdBase: p.vmIdBase, sharedImageStorage: p.sharedImageStorage, ha: p.ha, firewall };
+}
+
+function stateOf(spec: ClusterSpec): StateModel {
+  const s = spec.state;
+  if (s.backend === 's3') return { ...s, key: s.key ?? `pve-k8s/${spec.name}.tfstate` };
+  return { backend: 'local', path: localStatePath(spec.name, s.path), legacyPath: s.path ?? `terraform.${spec.name}.tfstate` };
 }
 
 function storageOf(spec: ClusterSpec): StorageModel {

@@ -28,7 +28,7 @@ export class MonitoringChart extends AddonChart {
     const pin = platform.versions.charts.kubePrometheusStack;
     super(scope, id, platform, { addon: 'kube-prometheus-stack', version: pin.appVersion });
     const { model } = platform;
-    const mon = model.spec.addons.monitoring;
+    const mon = model.monitoring;
     platform.addNamespace({
       name: MONITORING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
       reason: 'node-exporter needs hostNetwork, hostPID and hostPath mounts of / to report node metrics',
@@ -76,7 +76,7 @@ export class MonitoringChart extends AddonChart {
             },
           persistence: { enabled: true, type: 'pvc', storageClassName: platform.storageClass, size: mon.grafanaStorage },
           resources: MEDIUM,
-          additionalDataSources: model.spec.addons.logging.enabled
+          additionalDataSources: model.logging.enabled
             ? [{ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: lokiUrl }]
             : [],
         },

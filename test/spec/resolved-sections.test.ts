@@ -48,3 +48,32 @@ describe('GIVEN the per-node pod CIDR mask size', () => {
     expect(errorOf(() => load(doc))).toContain('network.podCidr: too small: Cilium gives each node a /24, so 6 nodes need a /21 or larger');
   });
 });
+
+describe('GIVEN derived defaults outside the schema', () => {
+  it('WHEN addons.certManager.acmeEmail is not set THEN the model resolves admin@<domain>', () => {
+    const doc = labDoc();
+    delete doc.addons.certManager;
+    expect(load(doc).model.certManager).toEqual({ acmeEmail: 'admin@lab.example.internal' });
+    expect(load(labDoc()).model.certManager).toEqual({ acmeEmail: 'platform@lab.example.internal' });
+  });
+
+  it('WHEN the state is local without a path THEN the model resolves state/<name>.tfstate and the pre-state/ place', () => {
+    expect(load(labDoc()).model.state).toEqual({ backend: 'local', path: 'state/lab.tfstate', legacyPath: 'terraform.lab.tfstate' });
+  });
+
+  it('WHEN the state is s3 without a key THEN the model resolves pve-k8s/<name>.tfstate', () => {
+    const doc = labDoc();
+    doc.state = { backend: 's3', bucket: 'tfstate', dynamodbTable: 'lock' };
+    expect(load(doc).model.state).toMatchObject({ backend: 's3', bucket: 'tfstate', key: 'pve-k8s/lab.tfstate' });
+  });
+});
+
+describe('GIVEN where each VM ID comes from', () => {
+  it('WHEN a pool sets vmIdStart THEN its nodes point at it, and the others at proxmox.vmIdBase', () => {
+    const doc = labDoc();
+    doc.workers[0].vmIdStart = 3001;
+    const { model } = load(doc);
+    expect(model.controlPlanes.map((n) => n.vmIdPath)).toEqual(model.controlPlanes.map(() => ['proxmox', 'vmIdBase']));
+    expect(model.workers.map((n) => n.vmIdPath)).toEqual(model.workers.map(() => ['workers', 0, 'vmIdStart']));
+  });
+});
