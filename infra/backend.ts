@@ -1,5 +1,5 @@
 /** Terraform backend from the spec's `state` block (local by default). */
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { posix } from 'node:path';
 import type { ClusterModel } from '../spec';
 

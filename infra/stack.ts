@@ -6,7 +6,7 @@
  * which derives from the cluster and pool names, never from list positions; downloads are
  * addressed by PVE host name. See README "Terraform addresses".
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProxmoxProvider } from '../imports/providers/proxmox/provider';
 import { VirtualEnvironmentHaresource } from '../imports/providers/proxmox/virtual-environment-haresource';

@@ -2,7 +2,7 @@
  * Assembles the platform: every add-on chart in dependency order, then the cross-cutting
  * renderers (certificates, namespaces, GitOps delivery, sync waves).
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, type App, Chart } from 'cdk8s';
 import { AddonChart } from './addon-chart';
 import { ArgoCdChart } from './addons/argocd';
 import { CertManagerChart } from './addons/cert-manager';

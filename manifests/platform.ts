@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'cdk8s';
 import type { ClusterModel } from '../spec';
-import { GitManifests, Release } from './release';
+import type { GitManifests, Release } from './release';
 import type { PlatformVersions } from './versions';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
