@@ -84,7 +84,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
 
 /** The cloud-config document (before serialisation). */
 export function cloudConfigDocument(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): Record<string, unknown> {
-  const ssh = model.spec.ssh;
+  const ssh = model.ssh;
   const osSources = renderOsAptSources(model);
   return {
     hostname: node.name,

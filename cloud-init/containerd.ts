@@ -45,7 +45,7 @@ function upstream(registry: string): string {
  * the mirror, fall back to the registry itself (containerd tries hosts in order).
  */
 export function renderRegistryMirrors(model: ClusterModel): { registry: string; content: string }[] {
-  return model.spec.containerd.registryMirrors.map((mirror) => ({
+  return model.containerd.registryMirrors.map((mirror) => ({
     registry: mirror.registry,
     content: [
       '# Managed by pve-k8s cloud-init: pulls try the mirror first, then the registry itself.',

@@ -81,10 +81,6 @@ export const GITOPS_BOOTSTRAP = {
 /** Helm release of Cilium installed by the bootstrap (the GitOps release must use the same). */
 export const CILIUM_RELEASE = { name: 'cilium', namespace: 'kube-system' } as const;
 
-/** Path in the GitOps repo the root application syncs. */
-export function gitopsPath(model: ClusterModel): string {
-  return `dist/${model.name}/manifests`;
-}
 
 /** API server certificate SANs: VIP, API hostname, every control-plane IP, the `kubernetes` Service IP. */
 export function apiServerCertSans(model: ClusterModel): string[] {

@@ -12,18 +12,18 @@ export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 export { CERT_RENEWAL, certRenewalWeekday, renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
-  renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,
+  renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, runsLoadBalancer,
   keepalivedPriority, KEEPALIVED_CHECK_WEIGHT,
 } from './load-balancer';
 export {
   renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource,
   kubernetesAptRepo, kubernetesPackageVersion, criToolsPackageVersion, basePackages, runsKubernetes, HELD_PACKAGES,
 } from './os';
-export { renderCiliumValues, renderGitopsRoot, gitopsEngine } from './addons';
+export { renderCiliumValues, renderGitopsRoot } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
   controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,
-  CILIUM_RELEASE, gitopsPath, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
+  CILIUM_RELEASE, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';
 

@@ -10,14 +10,9 @@ import type { ClusterModel, NodeModel } from '../spec';
 import { NODE_INTERFACE, NODE_PATHS } from './paths';
 import type { BootstrapSecrets } from './secrets';
 
-/** The nodes that run HAProxy + Keepalived. */
-export function loadBalancerNodes(model: ClusterModel): readonly NodeModel[] {
-  return model.loadBalancers.length > 0 ? model.loadBalancers : model.controlPlanes;
-}
-
 /** True when the node runs HAProxy + Keepalived. */
 export function runsLoadBalancer(model: ClusterModel, node: NodeModel): boolean {
-  return loadBalancerNodes(model).some((n) => n.name === node.name);
+  return model.loadBalancer.nodes.some((n) => n.name === node.name);
 }
 
 /** VRRP priority of the i-th load-balancer node (0-based): 150, 145, ... (at most 9 nodes). */
@@ -33,7 +28,7 @@ export function keepalivedPriority(index: number): number {
 export const KEEPALIVED_CHECK_WEIGHT = -50;
 
 function lbIndex(model: ClusterModel, node: NodeModel): number {
-  const i = loadBalancerNodes(model).findIndex((n) => n.name === node.name);
+  const i = model.loadBalancer.nodes.findIndex((n) => n.name === node.name);
   if (i < 0) throw new Error(`${node.name} does not run the API load balancer`);
   return i;
 }
@@ -42,7 +37,7 @@ function lbIndex(model: ClusterModel, node: NodeModel): number {
 export function renderHaproxyConfig(model: ClusterModel, node: NodeModel): string {
   lbIndex(model, node);
   const net = model.network;
-  const bind = model.loadBalancers.length > 0 ? `*:${net.apiPort}` : `${net.vip}:${net.apiPort}`;
+  const bind = model.loadBalancer.mode === 'dedicated' ? `*:${net.apiPort}` : `${net.vip}:${net.apiPort}`;
   const servers = model.controlPlanes.map((cp) => `    server ${cp.name} ${cp.ip}:${net.apiServerPort} check check-ssl verify none`);
   return [
     '# Managed by pve-k8s cloud-init: the Kubernetes API on the VIP, balanced over every control plane.',
@@ -90,7 +85,7 @@ export function renderHaproxyConfig(model: ClusterModel, node: NodeModel): strin
 /** /etc/keepalived/check_apiserver.sh: the track script. */
 export function renderKeepalivedCheckScript(model: ClusterModel, node: NodeModel): string {
   lbIndex(model, node);
-  const colocated = model.loadBalancers.length === 0;
+  const colocated = model.loadBalancer.mode === 'colocated';
   const url = colocated
     ? `https://${node.ip}:${model.network.apiServerPort}/healthz`
     : `https://127.0.0.1:${model.network.apiPort}/healthz`;
@@ -110,7 +105,7 @@ export function renderKeepalivedCheckScript(model: ClusterModel, node: NodeModel
 /** /etc/keepalived/keepalived.conf */
 export function renderKeepalivedConfig(model: ClusterModel, node: NodeModel, secrets: BootstrapSecrets): string {
   const index = lbIndex(model, node);
-  const peers = loadBalancerNodes(model).filter((n) => n.name !== node.name);
+  const peers = model.loadBalancer.nodes.filter((n) => n.name !== node.name);
   // Unicast VRRP between the peers; a lone node (one control plane) has nobody to talk to, and
   // keepalived rejects unicast keywords without peers, so it keeps the VIP with plain VRRP.
   const unicast = peers.length > 0

@@ -1,7 +1,7 @@
 /** Terraform backend from the spec's `state` block (local by default). */
-import { LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { LocalBackend, S3Backend, type TerraformStack } from 'cdktf';
 import { posix } from 'node:path';
-import { localStatePath, type ClusterModel } from '../spec';
+import type { ClusterModel } from '../spec';
 
 /**
  * Terraform runs in <outdir>/stacks/<name>/ (cdktf.out/stacks/<name>/): a relative local path
@@ -17,11 +17,11 @@ export function backendStatePath(rootRelative: string): string {
 }
 
 export function configureBackend(stack: TerraformStack, model: ClusterModel): void {
-  const state = model.spec.state;
+  const state = model.state;
   if (state.backend === 's3') {
     new S3Backend(stack, {
       bucket: state.bucket,
-      key: state.key ?? `pve-k8s/${model.name}.tfstate`,
+      key: state.key,
       region: state.region,
       encrypt: state.encrypt,
       ...(state.dynamodbTable !== undefined ? { dynamodbTable: state.dynamodbTable } : {}),
@@ -31,5 +31,5 @@ export function configureBackend(stack: TerraformStack, model: ClusterModel): vo
     });
     return;
   }
-  new LocalBackend(stack, { path: backendStatePath(localStatePath(model.name, state.path)) });
+  new LocalBackend(stack, { path: backendStatePath(state.path) });
 }

@@ -16,7 +16,7 @@ export class CloudImage extends Construct {
   constructor(scope: Construct, id: string, props: CloudImageProps) {
     super(scope, id);
     const { model } = props;
-    const shared = model.spec.proxmox.sharedImageStorage;
+    const shared = model.proxmox.sharedImageStorage;
     const hosts = shared ? model.hosts.slice(0, 1) : model.hosts;
     for (const host of hosts) {
       // ID per host name: adding a host never renames the existing downloads.

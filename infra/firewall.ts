@@ -20,14 +20,14 @@ export interface NodeFirewallProps {
 
 export function firewallRules(model: ClusterModel, node: NodeModel): VirtualEnvironmentFirewallRulesRule[] {
   const net = model.network;
-  const servesApi = model.loadBalancers.length > 0 ? node.role === 'load-balancer' : node.role === 'control-plane';
+  const servesApi = model.loadBalancer.nodes.some((n) => n.name === node.name);
   const rules: VirtualEnvironmentFirewallRulesRule[] = [
     { type: 'in', action: 'ACCEPT', source: net.cidr, comment: 'cluster traffic and VRRP inside the node network' },
     { type: 'in', action: 'ACCEPT', macro: 'Ping', comment: 'ping' },
     { type: 'in', action: 'ACCEPT', proto: 'tcp', dest: `${net.metallb.start}-${net.metallb.end}`, dport: '80,443', comment: 'ingress on the MetalLB range' },
   ];
   if (servesApi) rules.push({ type: 'in', action: 'ACCEPT', proto: 'tcp', dest: net.vip, dport: String(net.apiPort), comment: 'Kubernetes API on the VIP' });
-  const admin = model.spec.proxmox.firewall.adminCidr;
+  const admin = model.proxmox.firewall.adminCidr;
   if (admin) rules.push({ type: 'in', action: 'ACCEPT', proto: 'tcp', source: admin, dport: '22', comment: 'SSH from the admin network' });
   return rules;
 }

@@ -94,7 +94,7 @@ export class NodeVm extends Construct {
         {
           bridge: node.host.bridge,
           model: 'virtio',
-          firewall: model.spec.proxmox.firewall.enabled,
+          firewall: model.proxmox.firewall.enabled,
           ...(net.vlan !== undefined ? { vlanId: net.vlan } : {}),
           ...(net.mtu !== undefined ? { mtu: net.mtu } : {}),
         },

@@ -6,7 +6,7 @@
  * which derives from the cluster and pool names, never from list positions; downloads are
  * addressed by PVE host name. See README "Terraform addresses".
  */
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProxmoxProvider } from '../imports/providers/proxmox/provider';
 import { VirtualEnvironmentHaresource } from '../imports/providers/proxmox/virtual-environment-haresource';
@@ -31,15 +31,15 @@ export class ClusterStack extends TerraformStack {
     const { model } = props;
     configureBackend(this, model);
     // Credentials come from the environment only (PROXMOX_VE_API_TOKEN, PROXMOX_VE_SSH_*).
-    new ProxmoxProvider(this, 'proxmox', { endpoint: model.spec.proxmox.endpoint, insecure: model.spec.proxmox.insecure });
+    new ProxmoxProvider(this, 'proxmox', { endpoint: model.proxmox.endpoint, insecure: model.proxmox.insecure });
     const secrets = new JoinSecrets(this, 'secrets');
     const image = new CloudImage(this, 'image', { model });
 
     this.nodes = model.nodes.map((node) => {
       const userData = interpolateSecrets(renderNodeTemplate(model, node), secrets.expressions);
       const vm = new NodeVm(this, node.name, { model, node, imageFileId: image.fileIdFor(node.host.name), userData });
-      if (model.spec.proxmox.firewall.enabled) new NodeFirewall(vm, 'firewall', { model, node, vm });
-      if (model.spec.proxmox.ha) {
+      if (model.proxmox.firewall.enabled) new NodeFirewall(vm, 'firewall', { model, node, vm });
+      if (model.proxmox.ha) {
         new VirtualEnvironmentHaresource(vm, 'ha', { resourceId: `vm:${node.vmId}`, state: 'started', comment: `pve-k8s ${model.name}`, dependsOn: [vm.vm] }).overrideLogicalId(node.name);
       }
       return vm;
@@ -52,7 +52,7 @@ export class ClusterStack extends TerraformStack {
     const first = model.controlPlanes[0]!;
     output(
       'kubeconfig_command',
-      `ssh ${model.spec.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > kubeconfig-${model.name}.yaml`,
+      `ssh ${model.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > kubeconfig-${model.name}.yaml`,
       'Fetches the admin kubeconfig from the first control plane (cloud-init must have finished)',
     );
   }

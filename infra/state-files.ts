@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { localStatePath, type ClusterModel } from '../spec';
+import type { ClusterModel } from '../spec';
 
 /** A state location problem synth refuses to guess about; the message says what to do. */
 export class StateFilesError extends Error {}
@@ -38,12 +38,10 @@ const shown = (p: string) => relative(process.cwd(), p) || '.';
 export function planStateMoves(models: readonly ClusterModel[], outdir: string): StateMove[] {
   const moves: StateMove[] = [];
   for (const model of models) {
-    const state = model.spec.state;
-    if (state.backend !== 'local') continue;
-    const rel = state.path ?? `terraform.${model.name}.tfstate`;
-    if (isAbsolute(rel)) continue;
-    const from = resolve(outdir, 'stacks', model.name, rel);
-    const to = resolve(dirname(resolve(outdir)), localStatePath(model.name, state.path));
+    const state = model.state;
+    if (state.backend !== 'local' || isAbsolute(state.legacyPath)) continue;
+    const from = resolve(outdir, 'stacks', model.name, state.legacyPath);
+    const to = resolve(dirname(resolve(outdir)), state.path);
     for (const suffix of STATE_SUFFIXES) {
       if (!existsSync(from + suffix)) continue;
       if (existsSync(to + suffix)) {

@@ -2,7 +2,7 @@
  * Assembles the platform: every add-on chart in dependency order, then the cross-cutting
  * renderers (certificates, namespaces, GitOps delivery, sync waves).
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, type App, Chart } from 'cdk8s';
 import { AddonChart } from './addon-chart';
 import { ArgoCdChart } from './addons/argocd';
 import { CertManagerChart } from './addons/cert-manager';
@@ -38,7 +38,6 @@ function isAddon(chart: Chart): chart is AddonChart {
 
 export function buildPlatform(app: App, platform: Platform): Chart[] {
   const { model } = platform;
-  const addons = model.spec.addons;
   const security = new SecurityChart(app, 'security', platform);
   const charts: AddonChart[] = [
     // addons.cni none: the operator's CNI is theirs to deploy; nothing here depends on Cilium.
@@ -51,16 +50,16 @@ export function buildPlatform(app: App, platform: Platform): Chart[] {
   // Gateway API option: a Gateway with HTTPRoutes (Cilium) instead of an Ingress controller release.
   const gateway = platform.gatewayApi ? new GatewayChart(app, 'gateway', platform) : undefined;
   charts.push(certManager, gateway ?? new IngressChart(app, 'ingress', platform));
-  if (addons.monitoring.enabled) charts.push(new MonitoringChart(app, 'monitoring', platform));
-  if (addons.logging.enabled) charts.push(new LoggingChart(app, 'logging', platform));
-  if (addons.harbor.enabled) charts.push(new HarborChart(app, 'harbor', platform));
+  if (model.monitoring.enabled) charts.push(new MonitoringChart(app, 'monitoring', platform));
+  if (model.logging.enabled) charts.push(new LoggingChart(app, 'logging', platform));
+  if (model.harbor.enabled) charts.push(new HarborChart(app, 'harbor', platform));
   charts.push(new EtcdBackupChart(app, 'etcd-backup', platform));
-  if (addons.backups.velero) {
+  if (model.backups.velero) {
     // Without an object store Velero is left out; the spec loader warns (spec/checks/addons.ts).
-    if (addons.backups.s3) charts.push(new VeleroChart(app, 'velero', platform));
+    if (model.backups.s3) charts.push(new VeleroChart(app, 'velero', platform));
   }
   if (platform.engine === 'argocd') charts.push(new ArgoCdChart(app, 'argocd', platform));
-  const tenants = addons.tenants.length > 0 ? new TenantsChart(app, 'tenants', platform) : undefined;
+  const tenants = model.tenants.length > 0 ? new TenantsChart(app, 'tenants', platform) : undefined;
 
   certManager.renderCertificates();
   gateway?.renderRoutes();

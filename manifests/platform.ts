@@ -5,7 +5,7 @@
  */
 import type { Chart } from 'cdk8s';
 import type { ClusterModel } from '../spec';
-import { GitManifests, Release } from './release';
+import type { GitManifests, Release } from './release';
 import type { PlatformVersions } from './versions';
 
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -83,22 +83,17 @@ export class Platform {
   }
 
   public get engine(): 'argocd' | 'flux' | 'none' {
-    return this.model.spec.addons.gitops.engine;
+    return this.model.gitops.engine;
   }
 
   /** Name of the default StorageClass (local-path or nfs-csi). */
   public get storageClass(): string {
-    return this.model.spec.addons.storage.provider === 'nfs' ? 'nfs-csi' : 'local-path';
-  }
-
-  /** How platform hostnames are exposed: an Ingress controller, or a Gateway (Gateway API). */
-  public get ingressController(): 'nginx' | 'ingress-nginx' | 'gateway-api' {
-    return this.model.spec.addons.ingress.controller;
+    return this.model.storage.className;
   }
 
   /** True when platform hostnames are served by a Gateway with HTTPRoutes (no Ingress objects). */
   public get gatewayApi(): boolean {
-    return this.ingressController === 'gateway-api';
+    return this.model.ingress.kind === 'gateway-api';
   }
 
   /** IngressClass every platform Ingress uses. */

@@ -3,7 +3,7 @@
  * gitops/argocd.ts and gitops/flux.ts render the same Release objects; nothing else knows the
  * engine.
  */
-import type { ChartPin } from '../spec';
+import { type ChartPin, type GitRevision, isCommitSha } from '../spec';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -116,7 +116,8 @@ export class GitManifests {
   public readonly name: string;
   public readonly repo: string;
   public readonly path: string;
-  public readonly revision: string;
+  /** The exact tag or commit (never a branch). */
+  public readonly revision: GitRevision;
   public readonly wave: number;
 
   constructor(props: GitManifestsProps) {
@@ -129,7 +130,7 @@ export class GitManifests {
     if (!/^[\w.-]+(\/[\w.-]+)*$/.test(props.path) || props.path.split('/').includes('..')) {
       throw new Error(`git manifests ${props.name}: path must be a relative folder, received: ${JSON.stringify(props.path)}`);
     }
-    if (!/^(v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?|[0-9a-f]{40})$/.test(props.revision)) {
+    if (!/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(props.revision) && !isCommitSha(props.revision)) {
       throw new Error(`git manifests ${props.name}: revision must be an exact tag or commit, received: ${JSON.stringify(props.revision)}`);
     }
     const wave = props.wave ?? 0;
@@ -139,12 +140,7 @@ export class GitManifests {
     this.name = props.name;
     this.repo = props.repo;
     this.path = props.path;
-    this.revision = props.revision;
+    this.revision = { kind: isCommitSha(props.revision) ? 'commit' : 'tag', name: props.revision };
     this.wave = wave;
-  }
-
-  /** True when the revision is a commit SHA (else a tag). */
-  public get isCommit(): boolean {
-    return /^[0-9a-f]{40}$/.test(this.revision);
   }
 }

@@ -7,11 +7,11 @@ import { VELERO_NAMESPACE, VELERO_S3_SECRET, VELERO_SCHEDULE } from './addons/ve
 import type { PlatformVersions } from './versions';
 
 export function restoreDocument(model: ClusterModel, versions: PlatformVersions, veleroRendered: boolean): string {
-  const b = model.spec.addons.backups;
+  const b = model.backups;
   const cps = model.controlPlanes;
   const etcdImage = versions.images.etcd;
   const initialCluster = cps.map((n) => `${n.name}=https://${n.ip}:2380`).join(',');
-  const ssh = (n: { ip: string }) => `ssh ${model.spec.ssh.user}@${n.ip}`;
+  const ssh = (n: { ip: string }) => `ssh ${model.ssh.user}@${n.ip}`;
   const lines: string[] = [
     `# Restore runbook: cluster \`${model.name}\``,
     '',
@@ -27,7 +27,7 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     '```sh',
     `kubectl -n ${MONITORING_NAMESPACE} create secret generic ${GRAFANA_ADMIN_SECRET.name} --from-literal=${GRAFANA_ADMIN_SECRET.userKey}=admin --from-literal=${GRAFANA_ADMIN_SECRET.passwordKey}="$(openssl rand -base64 24)"`,
   ];
-  if (model.spec.addons.harbor.enabled) {
+  if (model.harbor.enabled) {
     lines.push(`kubectl -n ${HARBOR_NAMESPACE} create secret generic ${HARBOR_ADMIN_SECRET.name} --from-literal=${HARBOR_ADMIN_SECRET.key}="$(openssl rand -base64 24)"`);
   }
   if (b.s3) {
@@ -49,7 +49,7 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     `${ssh(cps[0]!)} 'ls -1t ${ETCD_BACKUP_DIR}/etcd-snapshot-*.db | head -1'`,
     ...(b.s3 ? [`# or from S3: aws --endpoint-url ${b.s3.endpoint} s3 ls s3://${b.s3.bucket}/etcd/${model.name}/${cps[0]!.name}/`] : []),
     `SNAP=${ETCD_BACKUP_DIR}/etcd-snapshot-<timestamp>.db`,
-    ...cps.slice(1).map((n) => `scp ${model.spec.ssh.user}@${cps[0]!.ip}:$SNAP /tmp/snapshot.db && scp /tmp/snapshot.db ${model.spec.ssh.user}@${n.ip}:/tmp/snapshot.db`),
+    ...cps.slice(1).map((n) => `scp ${model.ssh.user}@${cps[0]!.ip}:$SNAP /tmp/snapshot.db && scp /tmp/snapshot.db ${model.ssh.user}@${n.ip}:/tmp/snapshot.db`),
     `${ssh(cps[0]!)} "sudo cp $SNAP /tmp/snapshot.db"`,
     '```',
     '',

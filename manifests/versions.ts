@@ -57,7 +57,7 @@ export function versionsDocument(
   const doc = {
     cluster: model.name,
     kubernetes: model.kubernetes.version,
-    gitopsEngine: model.spec.addons.gitops.engine,
+    gitopsEngine: model.gitops.engine,
     releases: Object.fromEntries(
       releases.map((r) => [r.name, { namespace: r.namespace, repo: r.chart.repo, chart: r.chart.chart, version: r.chart.version, appVersion: r.chart.appVersion }]),
     ),

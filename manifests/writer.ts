@@ -35,7 +35,13 @@ export function renderFiles(charts: readonly Chart[]): Map<string, string> {
  * charts that was a fifth of synth. Order does not matter here (one file per object, sorted by
  * path), so each object is serialised directly; the app is validated once, by validateOnce().
  */
-function chartObjects(chart: Chart): any[] {
+/** The fields of a serialised API object the file name is made of. */
+interface ObjectJson {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+}
+
+function chartObjects(chart: Chart): ObjectJson[] {
   return chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart).map((o) => o.toJson());
 }
 

@@ -3,7 +3,7 @@
  * addresses: what each spec change does to running nodes, adding, removing, resizing and
  * replacing nodes, and the join-secret lifecycle. Pure: model in, Markdown out.
  */
-import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, loadBalancerNodes, NODE_PATHS, renderHaproxyConfig } from '../cloud-init';
+import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, NODE_PATHS, renderHaproxyConfig } from '../cloud-init';
 import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
@@ -18,8 +18,8 @@ function etcdctl(model: ClusterModel, via: NodeModel, args: string): string {
 export function renderOperations(model: ClusterModel): string {
   const cps = model.controlPlanes;
   const [first, second] = [cps[0]!, cps[1] ?? cps[0]!];
-  const lbs = loadBalancerNodes(model);
-  const user = model.spec.ssh.user;
+  const lbs = model.loadBalancer.nodes;
+  const user = model.ssh.user;
   const ssh = (n: NodeModel) => `ssh ${user}@${n.ip}`;
   const stack = `cdktf.out/stacks/${model.name}`;
   const worker = model.workers.at(-1);

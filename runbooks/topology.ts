@@ -4,7 +4,6 @@
  * subgraphs holding their VMs, the VIP and its load balancers, MetalLB's range, the node, pod and
  * service networks). Pure: model in, text out.
  */
-import { loadBalancerNodes } from '../cloud-init/load-balancer';
 import type { ClusterModel, NodeModel } from '../spec';
 
 /** Rows of one pool on one PVE host drawn before the rest fold into one "+ N more" box. */
@@ -23,13 +22,13 @@ const row = (n: NodeModel) => [n.name, ROLE_LABEL[n.role], n.pool, n.host.name, 
 
 /** The API endpoint and who holds it, e.g. `10.20.0.10:6443 (Keepalived router ID 51 on lab-cp-1, ...)`. */
 function vipText(model: ClusterModel): string {
-  const holders = loadBalancerNodes(model).map((n) => n.name).join(', ');
+  const holders = model.loadBalancer.nodes.map((n) => n.name).join(', ');
   return `${model.network.controlPlaneEndpoint} (Keepalived router ID ${model.loadBalancer.routerId}, HAProxy on ${holders})`;
 }
 
 function metallbText(model: ClusterModel): string {
   const { start, end } = model.network.metallb;
-  return `${start}-${end} (ingress ${model.network.ingressIp})`;
+  return `${start}-${end} (ingress ${model.ingress.ip})`;
 }
 
 /** Left-aligned columns separated by two spaces, no trailing blanks. */
@@ -74,14 +73,14 @@ const label = (...lines: string[]) => `"${lines.map((l) => l.replace(/"/g, '#quo
 
 function mermaid(model: ClusterModel): string[] {
   const net = model.network;
-  const lbs = loadBalancerNodes(model);
+  const lbs = model.loadBalancer.nodes;
   const drawn = new Set<string>();
   const out = [
     '```mermaid',
     'flowchart TB',
     `  subgraph ${id('net', model.name)}[${label(`node network ${net.cidr}${net.vlan !== undefined ? `, VLAN ${net.vlan}` : ''}, gateway ${net.gateway}`)}]`,
     `    vip([${label(`API VIP ${net.controlPlaneEndpoint}`, `Keepalived router ID ${model.loadBalancer.routerId}`)}])`,
-    `    metallb([${label(`MetalLB ${net.metallb.start} - ${net.metallb.end}`, `ingress ${net.ingressIp}`)}])`,
+    `    metallb([${label(`MetalLB ${net.metallb.start} - ${net.metallb.end}`, `ingress ${model.ingress.ip}`)}])`,
   ];
   for (const host of model.hosts) {
     out.push(`    subgraph ${id('host', host.name)}[${label(`PVE host ${host.name} (bridge ${host.bridge})`)}]`);
@@ -103,7 +102,7 @@ function mermaid(model: ClusterModel): string[] {
   out.push(`  pods[/${label(`pods ${net.podCidr}`, `services ${net.serviceCidr}`, `cluster DNS ${net.clusterDnsIp}`)}/]`);
   // The VIP moves between the Keepalived nodes; HAProxy there forwards to every API server.
   for (const n of lbs) if (drawn.has(n.name)) out.push(`  vip -. VRRP .- ${id('vm', n.name)}`);
-  if (model.loadBalancers.length > 0) {
+  if (model.loadBalancer.mode === 'dedicated') {
     for (const lb of lbs) for (const cp of model.controlPlanes) if (drawn.has(lb.name) && drawn.has(cp.name)) out.push(`  ${id('vm', lb.name)} -- ":${net.apiServerPort}" --> ${id('vm', cp.name)}`);
   }
   out.push(`  ${id('net', model.name)} --- pods`);

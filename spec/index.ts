@@ -8,3 +8,4 @@ export * from './set';
 export * from './versions';
 export * from './state';
 export * from './upgrade-path';
+export * from './git-ref';

@@ -61,7 +61,7 @@ export function loadSpecDocument(doc: unknown, file: string): LoadedSpec {
   const errors = [...first.errors, ...derived.issues];
   const warnings = [...first.warnings];
   if (derived.model) {
-    const second = merge(modelRules(spec, derived.model), deployModelRules(derived.model));
+    const second = merge(modelRules(spec, derived.model), deployModelRules(spec, derived.model));
     errors.push(...second.errors);
     warnings.push(...second.warnings);
   }

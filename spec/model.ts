@@ -3,8 +3,10 @@
  * from the spec. infra/, cloud-init/ and manifests/ read this, never the raw spec.
  */
 import { intToIp, ipToInt, parseCidr } from './ip';
+import { localStatePath } from './state';
 import type { ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
+import { type GitRevision, parseGitRevision } from './git-ref';
 import { etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
 
 export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
@@ -34,7 +36,34 @@ export interface NodeModel {
   readonly specPath: SpecPath;
   /** The spec field its IP comes from (`ips[i]` or `ipStart`). */
   readonly ipPath: SpecPath;
+  /** The spec field its VM ID comes from: the pool's `vmIdStart`, or `proxmox.vmIdBase`. */
+  readonly vmIdPath: SpecPath;
 }
+
+/** The Proxmox API and cluster-wide VM settings (spec proxmox; the hosts are ClusterModel.hosts). */
+export interface ProxmoxModel {
+  readonly endpoint: string;
+  readonly insecure: boolean;
+  readonly vmIdBase: number;
+  /** One image download serves every host. */
+  readonly sharedImageStorage: boolean;
+  /** Every VM is registered as a Proxmox HA resource. */
+  readonly ha: boolean;
+  readonly firewall: { readonly enabled: boolean; readonly adminCidr?: string };
+}
+
+/** Where Terraform keeps state (spec state), defaults resolved. */
+export type StateModel =
+  | {
+    readonly backend: 'local';
+    /** Relative to the project root (the folder holding cdktf.out/), or absolute: state/<name>.tfstate by default. */
+    readonly path: string;
+    /** Where synths before state/ kept it, relative to the stack folder (infra/state-files.ts moves it). */
+    readonly legacyPath: string;
+  }
+  | (Readonly<Extract<ClusterSpec['state'], { backend: 's3' }>> & { readonly key: string });
+
+type SpecAddons = ClusterSpec['addons'];
 
 export interface NetworkModel {
   readonly cidr: string;
@@ -53,12 +82,39 @@ export interface NetworkModel {
   /** `vip:port`: kubeadm's controlPlaneEndpoint and Cilium's k8sServiceHost/Port. */
   readonly controlPlaneEndpoint: string;
   readonly podCidr: string;
+  /** Prefix length of the slice of podCidr each node gets (Cilium cluster-pool clusterPoolIPv4MaskSize). */
+  readonly podCidrMaskSize: number;
   readonly serviceCidr: string;
   /** First service IP: the in-cluster `kubernetes` Service (a cert SAN). */
   readonly kubernetesServiceIp: string;
   readonly clusterDnsIp: string;
   readonly metallb: { readonly start: string; readonly end: string };
-  readonly ingressIp: string;
+}
+
+/** How platform hostnames are served (spec addons.ingress). */
+export interface IngressModel {
+  /** nginx: F5 NGINX Ingress Controller; ingress-nginx: the retired community controller; gateway-api: Cilium's Gateway. */
+  readonly kind: 'nginx' | 'ingress-nginx' | 'gateway-api';
+  /** LoadBalancer IP of the ingress controller or Gateway: addons.ingress.ip, else the first MetalLB address. */
+  readonly ip: string;
+}
+
+/** The default StorageClass (spec addons.storage). */
+export interface StorageModel {
+  readonly provider: 'local-path' | 'nfs';
+  /** Name of the default StorageClass: local-path or nfs-csi. */
+  readonly className: string;
+  /** The NFS export (provider nfs; the spec rules refuse nfs without it). */
+  readonly nfs?: { readonly server: string; readonly share: string };
+}
+
+/** The API load balancer (spec loadBalancer). */
+export interface LoadBalancerModel {
+  /** colocated: HAProxy + Keepalived on every control plane; dedicated: on two load-balancer VMs. */
+  readonly mode: 'colocated' | 'dedicated';
+  readonly routerId: number;
+  /** The nodes that run HAProxy + Keepalived and hold the VIP: the load-balancer VMs, or the control planes. */
+  readonly nodes: readonly NodeModel[];
 }
 
 /** Where nodes download from: the spec's mirrors or the public upstreams (spec field sources). */
@@ -75,12 +131,27 @@ export interface SourcesModel {
   readonly chartRepository?: string;
 }
 
+/** The GitOps engine and the root it syncs (spec addons.gitops). */
+export interface GitopsModel {
+  /** Engine that applies dist/<name>/manifests; none: nothing does (the loader warns). */
+  readonly engine: 'argocd' | 'flux' | 'none';
+  /** Folder of the repository the engine syncs: dist/<name>/manifests. */
+  readonly path: string;
+  /** The repository and revision the root points at; undefined without addons.gitops.repoUrl. */
+  readonly root?: {
+    readonly repoUrl: string;
+    /** What addons.gitops.revision names: a commit, a tag or a branch (spec/git-ref.ts). */
+    readonly revision: GitRevision;
+  };
+  /** Engine the first control plane installs with the root: undefined with engine none or without a root. */
+  readonly bootstrap?: 'argocd' | 'flux';
+}
+
 export interface ClusterModel {
   readonly name: string;
   readonly domain: string;
   /** Spec file the model came from (as given to the loader). */
   readonly file: string;
-  readonly spec: ClusterSpec;
   readonly kubernetes: {
     readonly version: string;
     readonly minor: KubernetesMinor;
@@ -103,7 +174,21 @@ export interface ClusterModel {
   readonly loadBalancers: readonly NodeModel[];
   /** Every VM: control planes, load balancers, then workers. */
   readonly nodes: readonly NodeModel[];
-  readonly loadBalancer: { readonly mode: 'colocated' | 'dedicated'; readonly routerId: number };
+  readonly loadBalancer: LoadBalancerModel;
+  readonly ingress: IngressModel;
+  readonly storage: StorageModel;
+  readonly gitops: GitopsModel;
+  readonly proxmox: ProxmoxModel;
+  /** Admin access to the nodes. */
+  readonly ssh: { readonly user: string; readonly authorizedKeys: readonly string[] };
+  readonly containerd: { readonly registryMirrors: readonly Readonly<ClusterSpec['containerd']['registryMirrors'][number]>[] };
+  readonly state: StateModel;
+  readonly certManager: { /** addons.certManager.acmeEmail, else admin@<domain>. */ readonly acmeEmail: string };
+  readonly backups: Readonly<SpecAddons['backups']>;
+  readonly monitoring: Readonly<SpecAddons['monitoring']>;
+  readonly logging: Readonly<SpecAddons['logging']>;
+  readonly harbor: Readonly<SpecAddons['harbor']>;
+  readonly tenants: readonly Readonly<SpecAddons['tenants'][number]>[];
 }
 
 interface PoolRequest {
@@ -117,10 +202,14 @@ interface PoolRequest {
   readonly ipStart?: string;
   readonly ips?: readonly string[];
   readonly vmIdStart: number;
+  /** The spec field vmIdStart comes from. */
+  readonly vmIdPath: SpecPath;
   readonly hosts?: readonly string[];
   readonly labels: Readonly<Record<string, string>>;
   readonly specPath: SpecPath;
 }
+
+const BASE_PATH: SpecPath = ['proxmox', 'vmIdBase'];
 
 /** Control planes default to VM IDs base+1.., load balancers base+91.., worker pool i to base+100*(i+1)+1.. */
 function poolRequests(spec: ClusterSpec): PoolRequest[] {
@@ -130,7 +219,7 @@ function poolRequests(spec: ClusterSpec): PoolRequest[] {
     {
       pool: 'cp', role: 'control-plane', count: cp.count, nodeName: (i) => `${spec.name}-cp-${i}`,
       cores: cp.cores, memory: cp.memory, disk: cp.disk, ipStart: cp.ipStart, ips: cp.ips,
-      vmIdStart: cp.vmIdStart ?? base + 1, hosts: cp.hosts, labels: {}, specPath: ['controlPlane'],
+      vmIdStart: cp.vmIdStart ?? base + 1, vmIdPath: cp.vmIdStart !== undefined ? ['controlPlane', 'vmIdStart'] : BASE_PATH, hosts: cp.hosts, labels: {}, specPath: ['controlPlane'],
     },
   ];
   if (spec.loadBalancer.mode === 'dedicated') {
@@ -138,14 +227,15 @@ function poolRequests(spec: ClusterSpec): PoolRequest[] {
     requests.push({
       pool: 'lb', role: 'load-balancer', count: 2, nodeName: (i) => `${spec.name}-lb-${i}`,
       cores: lb.cores, memory: lb.memory, disk: lb.disk, ipStart: lb.ipStart, ips: lb.ips,
-      vmIdStart: lb.vmIdStart ?? base + 91, hosts: lb.hosts, labels: {}, specPath: ['loadBalancer', 'dedicated'],
+      vmIdStart: lb.vmIdStart ?? base + 91, vmIdPath: lb.vmIdStart !== undefined ? ['loadBalancer', 'dedicated', 'vmIdStart'] : BASE_PATH, hosts: lb.hosts, labels: {}, specPath: ['loadBalancer', 'dedicated'],
     });
   }
   spec.workers.forEach((pool, p) => {
     requests.push({
       pool: pool.name, role: 'worker', count: pool.count, nodeName: (i) => `${spec.name}-${pool.name}-${i}`,
       cores: pool.cores, memory: pool.memory, disk: pool.disk, ipStart: pool.ipStart, ips: pool.ips,
-      vmIdStart: pool.vmIdStart ?? base + 100 * (p + 1) + 1, hosts: pool.hosts, labels: pool.labels,
+      vmIdStart: pool.vmIdStart ?? base + 100 * (p + 1) + 1,
+      vmIdPath: pool.vmIdStart !== undefined ? ['workers', p, 'vmIdStart'] : BASE_PATH, hosts: pool.hosts, labels: pool.labels,
       specPath: ['workers', p],
     });
   });
@@ -195,6 +285,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
         vmId: req.vmIdStart + i, host: placement[i % placement.length]!, cores: req.cores, memory: req.memory,
         disk: req.disk, labels: req.labels, specPath: req.specPath,
         ipPath: explicit !== undefined ? [...req.specPath, 'ips', i] : [...req.specPath, 'ipStart'],
+        vmIdPath: req.vmIdPath,
       });
     }
     nodesByPool.push(nodes);
@@ -202,6 +293,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 
   const minor = kubernetesMinor(spec.kubernetes.version);
   if (!minor) return { issues };
+
   const os = NODE_OS[spec.nodeOs];
   const service = parseCidr(spec.network.serviceCidr);
   const net = spec.network;
@@ -212,7 +304,6 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     name: spec.name,
     domain: spec.domain,
     file,
-    spec,
     kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain, etcdImage: etcdImageFor(spec.kubernetes.version) },
     network: {
       cidr: net.cidr,
@@ -228,11 +319,11 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
       apiServerPort: 6443,
       controlPlaneEndpoint: `${net.vip}:${net.apiPort}`,
       podCidr: net.podCidr,
+      podCidrMaskSize: 24,
       serviceCidr: net.serviceCidr,
       kubernetesServiceIp: intToIp(service.network + 1),
       clusterDnsIp: intToIp(service.network + 10),
       metallb: { start: net.metallb.start, end: net.metallb.end },
-      ingressIp: spec.addons.ingress.ip ?? net.metallb.start,
     },
     apiHostname: `api.${spec.domain}`,
     hosts,
@@ -244,7 +335,24 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     workers,
     loadBalancers,
     nodes: [...controlPlanes, ...loadBalancers, ...workers],
-    loadBalancer: { mode: spec.loadBalancer.mode, routerId: spec.loadBalancer.routerId },
+    loadBalancer: {
+      mode: spec.loadBalancer.mode,
+      routerId: spec.loadBalancer.routerId,
+      nodes: spec.loadBalancer.mode === 'dedicated' ? loadBalancers : controlPlanes,
+    },
+    ingress: { kind: spec.addons.ingress.controller, ip: spec.addons.ingress.ip ?? net.metallb.start },
+    storage: storageOf(spec),
+    gitops: gitopsOf(spec),
+    proxmox: proxmoxOf(spec.proxmox),
+    ssh: { user: spec.ssh.user, authorizedKeys: spec.ssh.authorizedKeys },
+    containerd: { registryMirrors: spec.containerd.registryMirrors },
+    state: stateOf(spec),
+    certManager: { acmeEmail: spec.addons.certManager.acmeEmail ?? `admin@${spec.domain}` },
+    backups: spec.addons.backups,
+    monitoring: spec.addons.monitoring,
+    logging: spec.addons.logging,
+    harbor: spec.addons.harbor,
+    tenants: spec.addons.tenants,
   };
   return { model, issues };
 }
@@ -253,6 +361,31 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
 function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
   if (spec.image.url) return { url: spec.image.url, fileName: `${spec.name}-${spec.image.url.split('/').pop()}`, checksum: spec.image.checksum };
   return { url: os.image.url, fileName: os.image.fileName, checksum: spec.image.checksum ?? os.image.checksum };
+}
+
+function proxmoxOf(p: ClusterSpec['proxmox']): ProxmoxModel {
+  const firewall = { enabled: p.firewall.enabled, ...(p.firewall.adminCidr ? { adminCidr: p.firewall.adminCidr } : {}) };
+  return { endpoint: p.endpoint, insecure: p.insecure, vmIdBase: p.vmIdBase, sharedImageStorage: p.sharedImageStorage, ha: p.ha, firewall };
+}
+
+function stateOf(spec: ClusterSpec): StateModel {
+  const s = spec.state;
+  if (s.backend === 's3') return { ...s, key: s.key ?? `pve-k8s/${spec.name}.tfstate` };
+  return { backend: 'local', path: localStatePath(spec.name, s.path), legacyPath: s.path ?? `terraform.${spec.name}.tfstate` };
+}
+
+function storageOf(spec: ClusterSpec): StorageModel {
+  const s = spec.addons.storage;
+  if (s.provider === 'local-path') return { provider: 'local-path', className: 'local-path' };
+  return { provider: 'nfs', className: 'nfs-csi', ...(s.nfs ? { nfs: { server: s.nfs.server, share: s.nfs.share } } : {}) };
+}
+
+function gitopsOf(spec: ClusterSpec): GitopsModel {
+  const g = spec.addons.gitops;
+  const path = `dist/${spec.name}/manifests`;
+  if (!g.repoUrl) return { engine: g.engine, path };
+  const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision) };
+  return { engine: g.engine, path, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
 }
 
 function sourcesOf(spec: ClusterSpec, minor: KubernetesMinor): SourcesModel {

@@ -111,9 +111,10 @@ export function modelRules(spec: ClusterSpec, model: ClusterModel): RuleResult {
   const serviceCidr = cidrs[2]![1];
   if (serviceCidr && serviceCidr.prefix < 12) err(['network', 'serviceCidr'], 'kube-apiserver allows at most a /12 service network', net.serviceCidr);
   if (podCidr) {
-    const perNode = podCidr.prefix >= 24 ? 0 : 2 ** (24 - podCidr.prefix);
+    const mask = model.network.podCidrMaskSize;
+    const perNode = podCidr.prefix >= mask ? 0 : 2 ** (mask - podCidr.prefix);
     if (perNode < model.nodes.length) {
-      err(['network', 'podCidr'], `too small: Cilium gives each node a /24, so ${model.nodes.length} nodes need a /${24 - Math.ceil(Math.log2(Math.max(2, model.nodes.length)))} or larger`, net.podCidr);
+      err(['network', 'podCidr'], `too small: Cilium gives each node a /${mask}, so ${model.nodes.length} nodes need a /${mask - Math.ceil(Math.log2(Math.max(2, model.nodes.length)))} or larger`, net.podCidr);
     }
   }
 
@@ -132,8 +133,8 @@ export function modelRules(spec: ClusterSpec, model: ClusterModel): RuleResult {
   if (pool.start > pool.end) err(['network', 'metallb', 'end'], `must not be below start ${net.metallb.start}`, net.metallb.end);
   if (rangeContains(pool, net.vip)) err(['network', 'vip'], `the VIP is inside the MetalLB pool ${net.metallb.start}-${net.metallb.end}`, net.vip);
   if (rangeContains(pool, net.gateway)) err(['network', 'metallb'], `the MetalLB pool contains the gateway ${net.gateway}`, net.metallb);
-  if (!rangeContains(pool, model.network.ingressIp)) {
-    err(['addons', 'ingress', 'ip'], `the ingress IP must be inside the MetalLB pool ${net.metallb.start}-${net.metallb.end}`, model.network.ingressIp);
+  if (!rangeContains(pool, model.ingress.ip)) {
+    err(['addons', 'ingress', 'ip'], `the ingress IP must be inside the MetalLB pool ${net.metallb.start}-${net.metallb.end}`, model.ingress.ip);
   }
   if (pool.start <= pool.end && rangeSize(pool) < 1) err(['network', 'metallb'], 'the MetalLB pool is empty', net.metallb);
   if (net.vip === net.gateway) err(['network', 'vip'], 'the VIP must not be the gateway', net.vip);
@@ -158,7 +159,7 @@ export function modelRules(spec: ClusterSpec, model: ClusterModel): RuleResult {
   }
 
   spreadRule(spec, model.controlPlanes, ['controlPlane'], spec.controlPlane.allowStacking, errors, warnings);
-  if (model.loadBalancers.length > 0) spreadRule(spec, model.loadBalancers, ['loadBalancer', 'dedicated'], false, errors, warnings);
+  if (model.loadBalancer.mode === 'dedicated') spreadRule(spec, model.loadBalancers, ['loadBalancer', 'dedicated'], false, errors, warnings);
   return { errors, warnings };
 }
 

@@ -6,6 +6,7 @@
  * default lives here, documented with `@default` in its description.
  */
 import { z } from 'zod';
+import { gitRevisionProblem } from './git-ref';
 import { isCidr, isIpv4, parseCidr } from './ip';
 import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS, supportedKubernetesVersionList } from './versions';
 
@@ -181,7 +182,15 @@ export const AddonsSchema = z
       .strictObject({
         engine: z.enum(['argocd', 'flux', 'none']).default('argocd').describe('@default "argocd"'),
         repoUrl: z.string().min(1).optional().describe('Git repository holding dist/. @default none (no root application is bootstrapped)'),
-        revision: z.string().min(1).default('main').describe('@default "main"'),
+        revision: z
+          .string()
+          .min(1)
+          .superRefine((revision, ctx) => {
+            const problem = gitRevisionProblem(revision);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .default('main')
+          .describe('What the root syncs: a branch name, refs/tags/<tag> for a tag, or a full 40-digit commit SHA. @default "main"'),
       })
       .prefault({})
       .describe('The GitOps engine that applies dist/ from Git.'),

@@ -2,7 +2,7 @@
  * zod issues -> spec issues that point at what the user wrote: unknown keys with the closest
  * known key, sizes with their unit, YAML numbers that should have been quoted strings.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { formatPath, type SpecIssue, type SpecPath, valueAt } from './errors';
 
 /** Unknown keys named in one message; the rest are counted. */
@@ -14,10 +14,23 @@ const UNITS: Readonly<Record<string, { unit: string; example: string }>> = {
   disk: { unit: 'GiB', example: '100 for 100 GiB' },
 };
 
+/** The parts of zod's internal schema definitions (`_zod.def`) knownKeysAt reads; which exist depends on `type`. */
+interface ZodDef {
+  readonly type: string;
+  readonly innerType: z.ZodType;
+  readonly in: z.ZodType;
+  readonly options: z.ZodType[];
+  readonly shape: Record<string, z.ZodType>;
+  readonly element: z.ZodType;
+  readonly valueType: z.ZodType;
+}
+
+const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef } })._zod.def;
+
 /** The object keys a schema accepts at `path` (through defaults, optionals, arrays, records and unions). */
 export function knownKeysAt(schema: z.ZodType, path: SpecPath): string[] {
   const at = (s: z.ZodType, rest: SpecPath): z.ZodType[] => {
-    const def = (s as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+    const def = defOf(s);
     switch (def.type) {
       case 'default':
       case 'prefault':
@@ -29,7 +42,7 @@ export function knownKeysAt(schema: z.ZodType, path: SpecPath): string[] {
       case 'pipe':
         return at(def.in, rest);
       case 'union':
-        return (def.options as z.ZodType[]).flatMap((o) => at(o, rest));
+        return def.options.flatMap((o) => at(o, rest));
     }
     if (rest.length === 0) return [s];
     const [head, ...tail] = rest;
@@ -40,7 +53,7 @@ export function knownKeysAt(schema: z.ZodType, path: SpecPath): string[] {
   };
   const keys = new Set<string>();
   for (const s of at(schema, path)) {
-    const def = (s as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+    const def = defOf(s);
     if (def.type === 'object') for (const k of Object.keys(def.shape)) keys.add(k);
   }
   return [...keys];

@@ -47,6 +47,6 @@ export function upgradePlan(model: ClusterModel): UpgradePlan {
     minor: model.kubernetes.minor.minor,
     packages: { kube: kubernetesPackageVersion(model), criTools: criToolsPackageVersion(model) },
     nodes: [...kubeNodes].sort((a, b) => order(a) - order(b)).map((n) => ({ name: n.name, ip: n.ip, role: roleOf(model, n) })),
-    sshUser: model.spec.ssh.user,
+    sshUser: model.ssh.user,
   };
 }

@@ -2,7 +2,6 @@
 import type { ClusterModel, NodeModel } from '../../spec';
 import type { ChartPin } from '../../spec';
 import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
-import { gitopsEngine } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
 import { IS_INIT_MODE, KUBECTL } from './kube-steps';
@@ -54,7 +53,7 @@ export function helmStep(model: ClusterModel): Step {
  * only when they exist at its start. GitOps keeps the same CRDs afterwards.
  */
 export function gatewayApiCrdsStep(model: ClusterModel): Step | undefined {
-  if (model.spec.addons.ingress.controller !== 'gateway-api') return undefined;
+  if (model.ingress.kind !== 'gateway-api') return undefined;
   return step('gateway-api-crds', `Gateway API ${COMPONENTS.gatewayApi} CRDs (standard channel) before Cilium enables its Gateway API support.`, [
     `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(GATEWAY_API_INSTALL_MANIFEST)}`,
     `${KUBECTL} wait --for=condition=Established crd/gatewayclasses.gateway.networking.k8s.io crd/gateways.gateway.networking.k8s.io crd/httproutes.gateway.networking.k8s.io --timeout=5m`,
@@ -77,11 +76,12 @@ export function nodeReadyStep(node: NodeModel): Step {
 }
 
 export function gitopsStep(model: ClusterModel): Step | undefined {
-  const engine = gitopsEngine(model);
+  const { bootstrap: engine, root } = model.gitops;
+  if (!root) return undefined;
   if (engine === 'argocd') {
     const c = CHARTS.argoCd;
     const a = GITOPS_BOOTSTRAP.argocd;
-    return step('gitops', `Argo CD ${c.version} and the root Application (${model.spec.addons.gitops.repoUrl}).`, [
+    return step('gitops', `Argo CD ${c.version} and the root Application (${root.repoUrl}).`, [
       `retry 5 15 ${HELM} upgrade --install ${a.release} ${chartRef(model, c)} --version ${sq(c.version)} \\`,
       `  --namespace ${a.namespace} --create-namespace`,
       `${KUBECTL} wait --for=condition=Established crd/applications.argoproj.io --timeout=5m`,
@@ -89,7 +89,7 @@ export function gitopsStep(model: ClusterModel): Step | undefined {
     ]);
   }
   if (engine === 'flux') {
-    return step('gitops', `Flux ${COMPONENTS.flux} and the root GitRepository/Kustomization (${model.spec.addons.gitops.repoUrl}).`, [
+    return step('gitops', `Flux ${COMPONENTS.flux} and the root GitRepository/Kustomization (${root.repoUrl}).`, [
       `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(FLUX_INSTALL_MANIFEST)}`,
       `${KUBECTL} wait --for=condition=Established crd/gitrepositories.source.toolkit.fluxcd.io crd/kustomizations.kustomize.toolkit.fluxcd.io --timeout=5m`,
       `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
@@ -107,7 +107,7 @@ export function addonSteps(model: ClusterModel, node: NodeModel): Step[] {
   const gitops = gitopsStep(model);
   const gatewayCrds = gatewayApiCrdsStep(model);
   const cilium = model.cni === 'cilium';
-  const needsHelm = cilium || gitopsEngine(model) === 'argocd';
+  const needsHelm = cilium || model.gitops.bootstrap === 'argocd';
   return [
     ...(needsHelm ? [helmStep(model)] : []),
     ...(gatewayCrds ? [gatewayCrds] : []),

@@ -6,7 +6,7 @@ import type { Platform } from '../platform';
 import { ETCD_BACKUP_NAMESPACE } from './etcd-backup';
 
 export function renderAlertRules(scope: Construct, platform: Platform, namespace: string): PrometheusRule {
-  const interval = parseCronSchedule(platform.model.spec.addons.backups.etcdSchedule).maxIntervalSeconds;
+  const interval = parseCronSchedule(platform.model.backups.etcdSchedule).maxIntervalSeconds;
   // Missing = no successful snapshot for two intervals plus half an hour of slack.
   const missingAfter = 2 * interval + 1800;
   const sev = (severity: string) => ({ severity });

@@ -59,7 +59,7 @@ export class CertManagerChart extends AddonChart {
       },
     });
     new ClusterIssuer(this.config, 'internal-ca', { metadata: { name: platform.platformIssuer }, spec: { ca: { secretName: platform.platformIssuer } } });
-    const email = model.spec.addons.certManager.acmeEmail ?? `admin@${model.domain}`;
+    const email = model.certManager.acmeEmail;
     for (const [key, acme] of Object.entries(ACME_ISSUERS)) {
       new ClusterIssuer(this.config, `acme-${key}`, {
         metadata: { name: acme.name },

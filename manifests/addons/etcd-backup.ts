@@ -69,7 +69,7 @@ export class EtcdBackupChart extends AddonChart {
 
   private cronJob(node: NodeModel): k8s.KubeCronJob {
     const { model, versions } = this.platform;
-    const backups = model.spec.addons.backups;
+    const backups = model.backups;
     const s3 = backups.s3;
     const mounts = {
       pki: { name: 'etcd-pki', mountPath: PKI, readOnly: true },

@@ -66,7 +66,7 @@ export class GatewayChart extends AddonChart {
       spec: {
         gatewayClassName: GATEWAY_CLASS,
         // Cilium copies these onto the Gateway's LoadBalancer Service: MetalLB assigns the ingress IP.
-        infrastructure: { annotations: loadBalancerIpAnnotation(platform.model.network.ingressIp) },
+        infrastructure: { annotations: loadBalancerIpAnnotation(platform.model.ingress.ip) },
         listeners: [
           {
             name: GATEWAY_LISTENERS.http,

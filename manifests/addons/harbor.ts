@@ -2,6 +2,8 @@
 import type { Construct } from 'constructs';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
+import { ingressRelease } from './ingress';
+import { storageRelease } from './storage';
 import { MEDIUM, resources } from './resources';
 
 export const HARBOR_NAMESPACE = 'harbor';
@@ -25,7 +27,7 @@ export class HarborChart extends AddonChart {
     const volume = (size: string) => ({ storageClass: sc, accessMode: 'ReadWriteOnce', size });
     this.addRelease({
       name: 'harbor', namespace: HARBOR_NAMESPACE, chart: pin, wave: 8,
-      dependsOn: ['cert-manager', 'nginx-ingress', 'ingress-nginx', 'local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
+      dependsOn: ['cert-manager', ...ingressRelease(platform.model), storageRelease(platform.model)],
       values: {
         // Gateway API option: plain HTTP behind a ClusterIP Service, TLS ends at the Gateway.
         expose: platform.gatewayApi

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
 import { MEDIUM, resources } from './resources';
+import { storageRelease } from './storage';
 
 export const LOGGING_NAMESPACE = 'logging';
 export const LOKI_PORT = 3100;
@@ -62,7 +63,7 @@ export class LoggingChart extends AddonChart {
     const storageClass = platform.storageClass;
     this.addRelease({
       name: 'loki', namespace: LOGGING_NAMESPACE, chart: loki, wave: 8,
-      dependsOn: ['local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
+      dependsOn: [storageRelease(model)],
       values: {
         deploymentMode: 'SingleBinary',
         loki: {

@@ -8,6 +8,8 @@ import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
 import { controlPlaneMetrics } from '../../cloud-init/facts';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
+import { ingressRelease } from './ingress';
+import { storageRelease } from './storage';
 import { CERT_MANAGER_NAMESPACE } from './cert-manager';
 import { renderAlertRules } from './alert-rules';
 import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
@@ -26,7 +28,7 @@ export class MonitoringChart extends AddonChart {
     const pin = platform.versions.charts.kubePrometheusStack;
     super(scope, id, platform, { addon: 'kube-prometheus-stack', version: pin.appVersion });
     const { model } = platform;
-    const mon = model.spec.addons.monitoring;
+    const mon = model.monitoring;
     platform.addNamespace({
       name: MONITORING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
       reason: 'node-exporter needs hostNetwork, hostPID and hostPath mounts of / to report node metrics',
@@ -42,7 +44,7 @@ export class MonitoringChart extends AddonChart {
 
     this.addRelease({
       name: 'kube-prometheus-stack', namespace: MONITORING_NAMESPACE, chart: pin, wave: 5,
-      dependsOn: ['cert-manager', 'nginx-ingress', 'ingress-nginx', 'local-path-provisioner', 'csi-driver-nfs'].filter((d) => platform.release(d)),
+      dependsOn: ['cert-manager', ...ingressRelease(platform.model), storageRelease(platform.model)],
       values: {
         crds: { enabled: true },
         prometheus: {
@@ -74,7 +76,7 @@ export class MonitoringChart extends AddonChart {
             },
           persistence: { enabled: true, type: 'pvc', storageClassName: platform.storageClass, size: mon.grafanaStorage },
           resources: MEDIUM,
-          additionalDataSources: model.spec.addons.logging.enabled
+          additionalDataSources: model.logging.enabled
             ? [{ name: 'Loki', type: 'loki', uid: 'loki', access: 'proxy', url: lokiUrl }]
             : [],
         },

@@ -2,6 +2,7 @@
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
 import { AddonChart } from '../addon-chart';
+import type { ClusterModel } from '../../spec';
 import type { Platform } from '../platform';
 import { SMALL } from './resources';
 
@@ -9,9 +10,17 @@ export const LOCAL_PATH_NAMESPACE = 'local-path-storage';
 export const LOCAL_PATH_DIR = '/opt/local-path-provisioner';
 const DEFAULT_CLASS = { 'storageclass.kubernetes.io/is-default-class': 'true' };
 
+/** Helm release of each storage provider. */
+export const STORAGE_RELEASES = { 'local-path': 'local-path-provisioner', nfs: 'csi-driver-nfs' } as const;
+
+/** The release serving the default StorageClass, for add-ons whose volumes must wait for it. */
+export function storageRelease(model: ClusterModel): string {
+  return STORAGE_RELEASES[model.storage.provider];
+}
+
 export class StorageChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {
-    const storage = platform.model.spec.addons.storage;
+    const storage = platform.model.storage;
     const pin = storage.provider === 'nfs' ? platform.versions.charts.nfsCsi : platform.versions.charts.localPath;
     super(scope, id, platform, { addon: pin.chart, version: pin.appVersion });
     if (storage.provider === 'nfs') {
@@ -20,7 +29,7 @@ export class StorageChart extends AddonChart {
       }
       // The NFS CSI driver lives in kube-system (node plugin: privileged, host mounts).
       this.addRelease({
-        name: 'csi-driver-nfs', namespace: 'kube-system', chart: pin, wave: -5,
+        name: STORAGE_RELEASES.nfs, namespace: 'kube-system', chart: pin, wave: -5,
         values: { controller: { replicas: 2 }, driver: { name: 'nfs.csi.k8s.io' } },
       });
       new k8s.KubeStorageClass(this, 'nfs', {
@@ -39,7 +48,7 @@ export class StorageChart extends AddonChart {
       allow: ['apiserver', 'same-namespace'],
     });
     this.addRelease({
-      name: 'local-path-provisioner', namespace: LOCAL_PATH_NAMESPACE, chart: pin, wave: -5,
+      name: STORAGE_RELEASES['local-path'], namespace: LOCAL_PATH_NAMESPACE, chart: pin, wave: -5,
       values: {
         storageClass: { create: true, defaultClass: true, name: platform.storageClass, reclaimPolicy: 'Delete', volumeBindingMode: 'WaitForFirstConsumer' },
         nodePathMap: [{ node: 'DEFAULT_PATH_FOR_NON_LISTED_NODES', paths: [LOCAL_PATH_DIR] }],

@@ -16,7 +16,7 @@ const q = (v: string | number) => k8s.Quantity.fromString(String(v));
 export class TenantsChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {
     super(scope, id, platform, { addon: 'tenants', version: `k8s-${platform.model.kubernetes.version}` });
-    for (const tenant of platform.model.spec.addons.tenants) this.tenant(tenant);
+    for (const tenant of platform.model.tenants) this.tenant(tenant);
   }
 
   private tenant(t: Tenant): void {

@@ -16,7 +16,7 @@ export class VeleroChart extends AddonChart {
     const pin = platform.versions.charts.velero;
     super(scope, id, platform, { addon: 'velero', version: pin.appVersion });
     const { model } = platform;
-    const s3 = model.spec.addons.backups.s3;
+    const s3 = model.backups.s3;
     if (!s3) throw new Error('VeleroChart needs addons.backups.s3, received: undefined');
     platform.addNamespace({
       name: VELERO_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',

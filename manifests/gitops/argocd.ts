@@ -1,7 +1,7 @@
 /** Argo CD rendering of the neutral release model: one Application per release, app of apps. */
 import type { Chart } from 'cdk8s';
 import { Application, AppProject } from '../../imports/argoproj.io';
-import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
+import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { SYNC_WAVE } from '../labels';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
@@ -58,7 +58,7 @@ export function renderArgoGitApplication(scope: Chart, manifests: GitManifests):
     },
     spec: {
       project: ARGOCD_PROJECT,
-      source: { repoUrl: manifests.repo, path: manifests.path, targetRevision: manifests.revision },
+      source: { repoUrl: manifests.repo, path: manifests.path, targetRevision: manifests.revision.name },
       destination: { server: IN_CLUSTER },
       syncPolicy: syncPolicy({ prune: false }),
     },
@@ -71,23 +71,23 @@ export function renderArgoGitApplication(scope: Chart, manifests: GitManifests):
  */
 export function renderArgoRoot(scope: Chart, platform: Platform): void {
   const { model } = platform;
-  const gitops = model.spec.addons.gitops;
+  const { root } = model.gitops;
   const repos = [...new Set([...platform.releases.map((r) => argoRepoUrl(r.release)), ...platform.gitManifests.map((g) => g.manifests.repo)])].sort();
   new AppProject(scope, 'project', {
     metadata: { name: ARGOCD_PROJECT, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: '-20' } },
     spec: {
       description: `Platform add-ons of cluster ${model.name}`,
-      sourceRepos: gitops.repoUrl ? [gitops.repoUrl, ...repos] : repos,
+      sourceRepos: root ? [root.repoUrl, ...repos] : repos,
       destinations: [{ server: IN_CLUSTER, namespace: '*' }],
       clusterResourceWhitelist: [{ group: '*', kind: '*' }],
     },
   });
-  if (!gitops.repoUrl) return; // no repository in the spec: nothing to point the root at
+  if (!root) return; // no repository in the spec: nothing to point the root at
   new Application(scope, 'root', {
     metadata: { name: GITOPS_BOOTSTRAP.argocd.rootApplication, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: '-20' } },
     spec: {
       project: ARGOCD_PROJECT,
-      source: { repoUrl: gitops.repoUrl, targetRevision: gitops.revision, path: gitopsPath(model), directory: { recurse: true } },
+      source: { repoUrl: root.repoUrl, targetRevision: root.revision.name, path: model.gitops.path, directory: { recurse: true } },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
     },

@@ -12,7 +12,8 @@ import {
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
-import { GITOPS_BOOTSTRAP, gitopsPath } from '../../cloud-init/facts';
+import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
+import { fluxGitRef } from '../../spec';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
 
@@ -58,7 +59,7 @@ export function renderFluxGitManifests(scope: Chart, manifests: GitManifests): K
     spec: {
       interval: '1h',
       url: manifests.repo,
-      ref: manifests.isCommit ? { commit: manifests.revision } : { tag: manifests.revision },
+      ref: fluxGitRef(manifests.revision),
       ignore: ['/*', `!/${manifests.path}/`].join('\n'),
     },
   });
@@ -82,16 +83,16 @@ export function renderFluxGitManifests(scope: Chart, manifests: GitManifests): K
  */
 export function renderFluxKustomizations(scope: Chart, platform: Platform, folders: ReadonlyMap<string, readonly string[]>): void {
   const { model } = platform;
-  const gitops = model.spec.addons.gitops;
+  const { root } = model.gitops;
   const sourceRef = { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: GITOPS_BOOTSTRAP.flux.rootSource };
-  if (gitops.repoUrl) {
+  if (root) {
     new GitRepository(scope, 'root-source', {
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootSource, namespace: FLUX_NAMESPACE },
-      spec: { interval: '5m', url: gitops.repoUrl, ref: { branch: gitops.revision } },
+      spec: { interval: '5m', url: root.repoUrl, ref: fluxGitRef(root.revision) },
     });
     new Kustomization(scope, 'root', {
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootKustomization, namespace: FLUX_NAMESPACE },
-      spec: { interval: '10m', path: `./${gitopsPath(model)}`, prune: true, sourceRef },
+      spec: { interval: '10m', path: `./${model.gitops.path}`, prune: true, sourceRef },
     });
   }
   for (const [folder, after] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {
@@ -99,7 +100,7 @@ export function renderFluxKustomizations(scope: Chart, platform: Platform, folde
       metadata: { name: folder, namespace: FLUX_NAMESPACE },
       spec: {
         interval: '10m',
-        path: `./${gitopsPath(model)}/${folder}`,
+        path: `./${model.gitops.path}/${folder}`,
         prune: true,
         wait: true,
         timeout: '10m',

@@ -15,7 +15,7 @@ export function ciliumValues(model: ClusterModel): Record<string, unknown> {
       mode: 'cluster-pool',
       operator: {
         clusterPoolIPv4PodCIDRList: [model.network.podCidr],
-        clusterPoolIPv4MaskSize: 24,
+        clusterPoolIPv4MaskSize: model.network.podCidrMaskSize,
       },
     },
     operator: {
@@ -36,6 +36,6 @@ export function ciliumValues(model: ClusterModel): Record<string, unknown> {
     policyCIDRMatchMode: ['nodes'],
     // Gateway API option: Cilium serves the platform Gateway (kubeProxyReplacement is on). The
     // operator enables it only if the Gateway API CRDs exist when it starts (node bootstrap).
-    ...(model.spec.addons.ingress.controller === 'gateway-api' ? { gatewayAPI: { enabled: true } } : {}),
+    ...(model.ingress.kind === 'gateway-api' ? { gatewayAPI: { enabled: true } } : {}),
   };
 }

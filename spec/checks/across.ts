@@ -5,7 +5,6 @@
 import { cidrsOverlap, ipToInt, parseCidr, rangeContains, type IpRange } from '../ip';
 import type { SpecIssue } from '../errors';
 import type { ClusterModel, NodeModel } from '../model';
-import { hasVmIdStart } from './proxmox';
 
 /**
  * True when both specs reach one Proxmox cluster: the same endpoint host (any port or case), or
@@ -13,7 +12,7 @@ import { hasVmIdStart } from './proxmox';
  * of one cluster list the same nodes).
  */
 export function sameProxmoxCluster(a: ClusterModel, b: ClusterModel): boolean {
-  const host = (m: ClusterModel) => new URL(m.spec.proxmox.endpoint).hostname.toLowerCase();
+  const host = (m: ClusterModel) => new URL(m.proxmox.endpoint).hostname.toLowerCase();
   if (host(a) === host(b)) return true;
   const names = new Set(a.hosts.map((h) => h.name));
   return b.hosts.some((h) => names.has(h.name));
@@ -35,11 +34,11 @@ function vmIdIssue(a: ClusterModel, b: ClusterModel): SpecIssue[] {
     const other = ids.get(node.vmId);
     if (!other) continue;
     // Point at what the user wrote in this file: the pool's vmIdStart, or proxmox.vmIdBase.
-    const path = hasVmIdStart(b.spec, node.specPath) ? [...node.specPath, 'vmIdStart'] : ['proxmox', 'vmIdBase'];
+    const path = node.vmIdPath;
     const key = path.join('.');
     if (reported.has(key)) continue;
     reported.add(key);
-    const received = path[0] === 'proxmox' ? b.spec.proxmox.vmIdBase : node.vmId - node.index + 1;
+    const received = path[0] === 'proxmox' ? b.proxmox.vmIdBase : node.vmId - node.index + 1;
     issues.push({ path, message: `VM ID ${node.vmId} of ${node.name} is also used by ${other.name} in ${a.file} (same Proxmox cluster); pick a range no other cluster uses`, received });
   }
   return issues;

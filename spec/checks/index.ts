@@ -22,9 +22,9 @@ export function deploySpecRules(spec: ClusterSpec): RuleResult {
 }
 
 /** Rules on the derived nodes. */
-export function deployModelRules(model: ClusterModel): RuleResult {
+export function deployModelRules(spec: ClusterSpec, model: ClusterModel): RuleResult {
   const report = new Report();
   vmIdRules(model, report);
-  nodeNetworkRules(model, report);
+  nodeNetworkRules(spec, model, report);
   return report;
 }

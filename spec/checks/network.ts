@@ -33,11 +33,11 @@ export function networkRules(spec: ClusterSpec, report: Report): void {
   }
 }
 
-export function nodeNetworkRules(model: ClusterModel, report: Report): void {
+export function nodeNetworkRules(spec: ClusterSpec, model: ClusterModel, report: Report): void {
   const net = model.network;
   const pool = { start: ipToInt(net.metallb.start), end: ipToInt(net.metallb.end) };
   const nodeIps = new Map(model.nodes.map((n) => [n.ip, n.name]));
-  (model.spec.network.dns ?? []).forEach((dns, i) => {
+  (spec.network.dns ?? []).forEach((dns, i) => {
     const path = ['network', 'dns', i];
     const why = rangeContains(pool, dns) ? `is inside the MetalLB range ${net.metallb.start}-${net.metallb.end}`
       : dns === net.vip ? 'is the API VIP'

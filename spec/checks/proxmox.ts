@@ -52,18 +52,11 @@ export function vmIdRules(model: ClusterModel, report: Report): void {
   const reported = new Set<string>();
   for (const node of model.nodes) {
     if (node.vmId <= VM_ID_MAX) continue;
-    const explicit = node.specPath.length > 0 && hasVmIdStart(model.spec, node.specPath);
-    const path = explicit ? [...node.specPath, 'vmIdStart'] : ['proxmox', 'vmIdBase'];
+    const path = node.vmIdPath;
+    const explicit = path[0] !== 'proxmox';
     const key = path.join('.');
     if (reported.has(key)) continue;
     reported.add(key);
-    report.error(path, `gives ${node.name} VM ID ${node.vmId}, above Proxmox's maximum ${VM_ID_MAX}`, explicit ? node.vmId - node.index + 1 : model.spec.proxmox.vmIdBase);
+    report.error(path, `gives ${node.name} VM ID ${node.vmId}, above Proxmox's maximum ${VM_ID_MAX}`, explicit ? node.vmId - node.index + 1 : model.proxmox.vmIdBase);
   }
-}
-
-/** True when the pool at `specPath` sets vmIdStart itself (rather than deriving it from vmIdBase). */
-export function hasVmIdStart(spec: ClusterSpec, specPath: readonly (string | number)[]): boolean {
-  let value: unknown = spec;
-  for (const part of specPath) value = (value as Record<string | number, unknown>)?.[part];
-  return (value as { vmIdStart?: number } | undefined)?.vmIdStart !== undefined;
 }

@@ -27,7 +27,7 @@ describe('cloud-config document', () => {
     expect(cc.fqdn).toBe('lab-worker-2.lab.example.internal');
     expect(cc.ssh_pwauth).toBe(false);
     expect(cc.users).toEqual([
-      expect.objectContaining({ name: 'ubuntu', lock_passwd: true, ssh_authorized_keys: lab().spec.ssh.authorizedKeys }),
+      expect.objectContaining({ name: 'ubuntu', lock_passwd: true, ssh_authorized_keys: lab().ssh.authorizedKeys }),
     ]);
   });
 

@@ -1,5 +1,5 @@
 import {
-  KEEPALIVED_CHECK_WEIGHT, keepalivedPriority, loadBalancerNodes, NODE_PATHS, renderHaproxyConfig, renderKeepalivedCheckScript,
+  KEEPALIVED_CHECK_WEIGHT, keepalivedPriority, NODE_PATHS, renderHaproxyConfig, renderKeepalivedCheckScript,
   renderKeepalivedConfig,
 } from '../../cloud-init';
 import { cloudConfig, dev, FAKE_SECRETS, fileIn, lab, labDedicated, node, paths } from './helpers';
@@ -10,7 +10,7 @@ describe('API load balancing (HAProxy + Keepalived)', () => {
   describe('co-located (default)', () => {
     test('every control plane runs haproxy and keepalived', () => {
       const m = lab();
-      expect(loadBalancerNodes(m).map((n) => n.name)).toEqual(['lab-cp-1', 'lab-cp-2', 'lab-cp-3']);
+      expect(m.loadBalancer.nodes.map((n) => n.name)).toEqual(['lab-cp-1', 'lab-cp-2', 'lab-cp-3']);
       for (const cp of m.controlPlanes) {
         const cc = cloudConfig(m, cp.name);
         expect(cc.packages).toEqual(expect.arrayContaining(['haproxy', 'keepalived']));
@@ -112,7 +112,7 @@ describe('API load balancing (HAProxy + Keepalived)', () => {
   describe('dedicated load balancers', () => {
     test('two load-balancer VMs run haproxy and keepalived; control planes do not', () => {
       const m = labDedicated();
-      expect(loadBalancerNodes(m).map((n) => n.name)).toEqual(['lab-lb-1', 'lab-lb-2']);
+      expect(m.loadBalancer.nodes.map((n) => n.name)).toEqual(['lab-lb-1', 'lab-lb-2']);
       const cp = cloudConfig(m, 'lab-cp-1');
       expect(cp.packages).not.toContain('haproxy');
       expect(paths(cp)).not.toContain(NODE_PATHS.keepalivedConfig);

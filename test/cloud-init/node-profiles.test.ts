@@ -172,7 +172,7 @@ describe('the e2e spec (test/e2e/cluster/e2e.yaml)', () => {
     for (const ip of [n.vip, n.gateway, n.metallb.start, n.metallb.end, n.podCidr, n.serviceCidr, ...n.dns, ...model.nodes.map((x) => x.ip)]) expect(inTestNet(ip)).toBe(true);
     expect(model.nodes.map((x) => `${x.name}=${x.ip}`)).toEqual(['e2e-cp-1=198.18.0.11', 'e2e-cp-2=198.18.0.12', 'e2e-cp-3=198.18.0.13', 'e2e-worker-1=198.18.0.21', 'e2e-spare-1=198.18.0.31']);
     expect(model.loadBalancer.mode).toBe('colocated');
-    expect([model.os.id, model.cni, model.spec.addons.gitops.engine]).toEqual(['debian-12', 'none', 'none']);
+    expect([model.os.id, model.cni, model.gitops.engine]).toEqual(['debian-12', 'none', 'none']);
   });
 
   test('GIVEN the e2e spec WHEN every node is rendered THEN every URL in its cloud-config is a 198.18.0.0/15 address (besides bind-all and the registry fallback)', () => {

@@ -7,6 +7,8 @@ import { SECRET_MARKERS } from '../../cloud-init/secrets';
 import { renderManifests } from '../../manifests';
 import { loadSpecFile } from '../../spec';
 
+// The CommonJS module object itself: jest.spyOn needs it (the `import * as` namespace is a copy).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const jsYamlModule = require('js-yaml');
 const reference = (value: unknown, quotingType: "'" | '"') => jsYaml.dump(value, { lineWidth: -1, noRefs: true, quotingType });
 

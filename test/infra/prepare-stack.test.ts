@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { type App, TerraformOutput, TerraformStack } from 'cdktf';
 import { loadSpecFile, loadSpecSet } from '../../spec';
 import { buildInfraApp } from '../../infra/app';
 import { ClusterStack } from '../../infra/stack';

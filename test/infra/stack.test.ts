@@ -142,7 +142,7 @@ describe('stack options', () => {
   });
 
   test('a spec with 100 workers synthesizes one VM each with unique IDs and IPs', () => {
-    const text = readFileSync('clusters/lab.yaml', 'utf8').replace(/count: 3\n    cores: 4\n    memory: 16384/, 'count: 100\n    cores: 4\n    memory: 16384');
+    const text = readFileSync('clusters/lab.yaml', 'utf8').replace(/count: 3\n {4}cores: 4\n {4}memory: 16384/, 'count: 100\n    cores: 4\n    memory: 16384');
     const model = modelFromText(text);
     const tf = synthStack(model);
     const all = Object.values(vms(tf));

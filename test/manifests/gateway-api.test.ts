@@ -26,7 +26,7 @@ describe('GIVEN addons.ingress.controller "gateway-api"', () => {
     expect(gateways).toHaveLength(1);
     const gw = gateways[0];
     expect(gw.spec.gatewayClassName).toBe('cilium');
-    expect(gw.spec.infrastructure.annotations).toEqual({ 'metallb.io/loadBalancerIPs': model.network.ingressIp });
+    expect(gw.spec.infrastructure.annotations).toEqual({ 'metallb.io/loadBalancerIPs': model.ingress.ip });
     expect(gw.spec.listeners.map((l: any) => [l.name, l.protocol, l.port])).toEqual([['http', 'HTTP', 80], ['https', 'HTTPS', 443]]);
   });
 

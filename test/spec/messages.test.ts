@@ -1,4 +1,4 @@
-import { boundedJson, loadSpecText, MAX_ISSUES_PER_FILE, SpecError } from '../../spec';
+import { boundedJson, loadSpecText, MAX_ISSUES_PER_FILE, type SpecError } from '../../spec';
 import { closestKey } from '../../spec/zod-issues';
 import { errorOf, labDoc, load } from './helpers';
 

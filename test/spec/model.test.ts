@@ -38,11 +38,11 @@ describe('the derived cluster model', () => {
       dns: ['192.168.50.1'],
       kubernetesServiceIp: '10.96.0.1',
       clusterDnsIp: '10.96.0.10',
-      ingressIp: '192.168.50.240',
       controlPlaneEndpoint: '192.168.50.10:6443',
     });
-    expect(model.spec.addons.gitops.engine).toBe('argocd');
-    expect(model.spec.state).toEqual({ backend: 'local' });
+    expect(model.ingress).toEqual({ kind: 'nginx', ip: '192.168.50.240' });
+    expect(model.gitops).toEqual({ engine: 'argocd', path: 'dist/mini/manifests' });
+    expect(model.state).toEqual({ backend: 'local', path: 'state/mini.tfstate', legacyPath: 'terraform.mini.tfstate' });
     expect(model.hosts[0]).toEqual({ name: 'pve1', bridge: 'vmbr0', storage: { image: 'local', disk: 'local-lvm', snippets: 'local' } });
   });
 

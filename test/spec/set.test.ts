@@ -1,4 +1,5 @@
 import { setRules } from '../../spec';
+import type * as Spec from '../../spec';
 import { labDoc, load } from './helpers';
 
 function other(mutate: (doc: Record<string, any>) => void) {
@@ -53,7 +54,7 @@ describe('node names across clusters', () => {
 });
 
 describe('finding the specs of a folder', () => {
-  const { specFilesIn } = jest.requireActual('../../spec') as typeof import('../../spec');
+  const { specFilesIn } = jest.requireActual('../../spec') as typeof Spec;
 
   test('lists *.yaml sorted, so output order never depends on the file system', () => {
     expect(specFilesIn('clusters')).toEqual(['clusters/dev.yaml', 'clusters/lab.yaml']);

@@ -36,7 +36,7 @@ describe('versionChange: kubeadm upgrades one minor at a time, never down', () =
 
 describe('synth refuses a version the running cluster cannot take, and writes nothing', () => {
   let root: string;
-  const spec = (version: string) => readFileSync('clusters/lab.yaml', 'utf8').replace(/^(kubernetes:\n  version:) .*$/m, `$1 ${version}`);
+  const spec = (version: string) => readFileSync('clusters/lab.yaml', 'utf8').replace(/^(kubernetes:\n {2}version:) .*$/m, `$1 ${version}`);
   const errors = () => {
     let err = '';
     return { io: { stdout: { write: () => true }, stderr: { write: (t: string) => (err += t) } }, text: () => err };
