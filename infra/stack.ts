@@ -49,6 +49,13 @@ export class ClusterStack extends TerraformStack {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output('api_endpoint', `https://${model.network.controlPlaneEndpoint}`, 'Kubernetes API behind the Keepalived VIP');
     output('nodes', Object.fromEntries(model.nodes.map((n) => [n.name, { ip: n.ip, role: n.role, host: n.host.name, vm_id: n.vmId }])), 'Every node: IP, role, PVE host, VM ID');
+    // Sensitive: `terraform output` shows <sensitive>; only `terraform output -json join_secrets`
+    // prints the values, for the runbook's rotation and token steps (they are in state anyway).
+    new TerraformOutput(this, 'join_secrets', {
+      value: { bootstrap_token: secrets.expressions.bootstrapToken, certificate_key: secrets.expressions.certificateKey, encryption_key: secrets.expressions.encryptionKey, keepalived_password: secrets.expressions.keepalivedPassword },
+      description: 'The join secrets nodes created now get (OPERATIONS.md "Join secrets")',
+      sensitive: true,
+    }).overrideLogicalId('join_secrets');
     const first = model.controlPlanes[0]!;
     output(
       'kubeconfig_command',
