@@ -32,18 +32,33 @@ export function renderAuditPolicy(): string {
   return toYaml(policy);
 }
 
+/** The name of the day-1 key: every secretbox value in etcd carries it (`k8s:enc:secretbox:v1:key1:`). */
+export const ENCRYPTION_KEY_NAME = 'key1';
+
+/** One secretbox key of an EncryptionConfiguration: the first one encrypts, all of them decrypt. */
+export interface EncryptionKey {
+  readonly name: string;
+  /** base64 of 32 bytes, or a marker / shell variable the caller replaces. */
+  readonly secret: string;
+}
+
 /** EncryptionConfiguration: Secrets encrypted with secretbox (XSalsa20-Poly1305); identity reads old plaintext. */
 export function renderEncryptionConfig(secrets: BootstrapSecrets): string {
-  const slot = '__PVE_K8S_SECRET_ENCRYPTION_KEY__';
+  return renderEncryptionConfigKeys([{ name: ENCRYPTION_KEY_NAME, secret: secrets.encryptionKey }]);
+}
+
+/** The same file with several keys (the key rotation of OPERATIONS.md writes one per phase). */
+export function renderEncryptionConfigKeys(keys: readonly EncryptionKey[]): string {
+  const slot = (i: number) => `__PVE_K8S_SECRET_ENCRYPTION_KEY_${i}__`;
   const config = {
     apiVersion: 'apiserver.config.k8s.io/v1',
     kind: 'EncryptionConfiguration',
     resources: [
       {
         resources: ['secrets'],
-        providers: [{ secretbox: { keys: [{ name: 'key1', secret: slot }] } }, { identity: {} }],
+        providers: [{ secretbox: { keys: keys.map((k, i) => ({ name: k.name, secret: slot(i) })) } }, { identity: {} }],
       },
     ],
   };
-  return toYaml(config).replace(slot, yamlSecret(secrets.encryptionKey));
+  return keys.reduce((text, k, i) => text.replace(slot(i), yamlSecret(k.secret)), toYaml(config));
 }

@@ -8,7 +8,7 @@ export { renderReviewCopies, type ReviewCopy } from './review';
 export {
   renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
-export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+export { ENCRYPTION_KEY_NAME, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey } from './apiserver-files';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
   renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,
