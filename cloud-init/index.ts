@@ -21,7 +21,7 @@ export {
 export { renderCiliumValues, renderGitopsRoot, gitopsEngine } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
-  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, GITOPS_BOOTSTRAP,
+  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, etcdMetricsUrls, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, GITOPS_BOOTSTRAP,
   CILIUM_RELEASE, gitopsPath, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';

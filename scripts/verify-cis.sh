@@ -19,8 +19,9 @@
 #    with scripts/cis/check.py, and runs checkov's Kubernetes checks (incl. the CKV_K8S_68+
 #    component-flag checks) on the static pod manifests. Accepted deviations and skips are read
 #    from verify-skips.yaml (cis: and checkov: scan static-pods).
-# 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on, and
-#    a skips file accepting an item that passes must be reported stale.
+# 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on and
+#    for one with etcd's metrics on 0.0.0.0 (the project's item pve-k8s.etcd-metrics), and a skips
+#    file accepting an item that passes must be reported stale.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
@@ -154,6 +155,29 @@ if out="$(checkov_static "$bad" broken)"; then
   report FAIL "checkov rejects profiling on" "accepted a kube-apiserver with --profiling=true"
 else
   report PASS "checkov rejects profiling on" "$(grep '^FAIL' <<<"$out" | head -1 | cut -c1-110)"
+fi
+# The old etcd metrics listener (0.0.0.0:2381 in the ClusterConfiguration, no per-node etcd patch):
+# pve-k8s.etcd-metrics must fail.
+bad="$WORK/broken-etcd-metrics"
+cp -a "$files" "$bad"
+rm -f "$bad/etc/pve-k8s/kubeadm-patches/etcd0+json.yaml"
+"$PY" - "$bad/etc/pve-k8s/kubeadm-init.yaml" <<'PY' || die "could not write the broken kubeadm config"
+import sys, yaml
+p = sys.argv[1]
+docs = list(yaml.safe_load_all(open(p)))
+for d in docs:
+    if d.get('kind') == 'ClusterConfiguration':
+        v4 = d['apiVersion'].endswith('v1beta4')
+        d['etcd']['local']['extraArgs'] = [{'name': 'listen-metrics-urls', 'value': 'http://0.0.0.0:2381'}] if v4 else {'listen-metrics-urls': 'http://0.0.0.0:2381'}
+yaml.safe_dump_all(docs, open(p, 'w'), sort_keys=False)
+PY
+render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the etcd-metrics-on-0.0.0.0 config"
+if out="$(cis_check "$bad")"; then
+  report FAIL "cis rejects etcd metrics on 0.0.0.0" "accepted etcd --listen-metrics-urls on 0.0.0.0"
+elif grep -q '^FAIL *pve-k8s.etcd-metrics ' <<<"$out"; then
+  report PASS "cis rejects etcd metrics on 0.0.0.0" "$(grep '^FAIL *pve-k8s.etcd-metrics ' <<<"$out" | cut -c1-110)"
+else
+  report FAIL "cis rejects etcd metrics on 0.0.0.0" "failed, but not on pve-k8s.etcd-metrics: $(grep '^FAIL' <<<"$out" | head -1)"
 fi
 # A skips file that accepts an item the config satisfies (1.2.15): reported stale, run fails.
 sed 's/^cis:$/cis:\n  - id: 1.2.15\n    reason: negative control/' "$SKIPS" >"$WORK/stale-skips.yaml"

@@ -116,11 +116,16 @@ describe('kubeadm config', () => {
     expect([c.apiServer, c.controllerManager, c.scheduler].map((x) => x.extraArgs.profiling)).toEqual(['false', 'false', 'false']);
   });
 
-  test('controller-manager, scheduler and etcd metrics listen where monitoring can scrape them', () => {
+  test('controller-manager and scheduler metrics (authenticated HTTPS) listen where monitoring can scrape them', () => {
     const c = doc(initOf(), 'ClusterConfiguration');
     expect(c.controllerManager.extraArgs['bind-address']).toBe('0.0.0.0');
     expect(c.scheduler.extraArgs['bind-address']).toBe('0.0.0.0');
-    expect(c.etcd.local.extraArgs['listen-metrics-urls']).toBe('http://0.0.0.0:2381');
+  });
+
+  test('GIVEN the shared ClusterConfiguration THEN it sets no etcd metrics listener (kubeadm keeps 127.0.0.1:2381 for its probes; the node IP comes from a per-node patch)', () => {
+    for (const m of [lab(), labOnMinor('1.31.4')]) {
+      expect(doc(initOf(m), 'ClusterConfiguration').etcd).toEqual({ local: { dataDir: '/var/lib/etcd' } });
+    }
   });
 
   test('kube-proxy is skipped (Cilium replaces it)', () => {
@@ -138,14 +143,18 @@ describe('kubeadm config', () => {
     });
   });
 
-  test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) via a per-node kubeadm patch', () => {
+  test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) and etcd serves metrics on loopback and its node IP only, via per-node kubeadm patches', () => {
     const m = lab();
     for (const cp of m.controlPlanes) {
       const patches = renderKubeadmPatches(m, cp);
-      expect(Object.keys(patches)).toEqual(['kube-apiserver0+json.yaml']);
+      expect(Object.keys(patches)).toEqual(['kube-apiserver0+json.yaml', 'etcd0+json.yaml']);
       expect(yaml.load(patches['kube-apiserver0+json.yaml']!)).toEqual([
         { op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${cp.ip}` },
       ]);
+      expect(yaml.load(patches['etcd0+json.yaml']!)).toEqual([
+        { op: 'add', path: '/spec/containers/0/command/-', value: `--listen-metrics-urls=http://127.0.0.1:2381,http://${cp.ip}:2381` },
+      ]);
+      expect(patches['etcd0+json.yaml']).not.toContain('0.0.0.0');
     }
     expect(doc(initOf(m), 'InitConfiguration').patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });
     expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-3'), FAKE_SECRETS))[0]!.patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });
