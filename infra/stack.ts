@@ -23,6 +23,18 @@ export interface ClusterStackProps {
   readonly model: ClusterModel;
 }
 
+/**
+ * The command that fetches the admin kubeconfig (cluster-admin credentials): written 0600 from
+ * the first byte (umask 077, whatever the operator's umask), under a temporary name that replaces
+ * the file only when ssh succeeded (a failed fetch never truncates a working kubeconfig), chmod
+ * for a leftover temporary file of another mode.
+ */
+export function kubeconfigCommand(model: ClusterModel): string {
+  const file = `kubeconfig-${model.name}.yaml`;
+  const first = model.controlPlanes[0]!;
+  return `(umask 077 && ssh ${model.spec.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > ${file}.new && chmod 600 ${file}.new && mv -f ${file}.new ${file})`;
+}
+
 export class ClusterStack extends TerraformStack {
   readonly nodes: readonly NodeVm[];
 
@@ -56,12 +68,7 @@ export class ClusterStack extends TerraformStack {
       description: 'The join secrets nodes created now get (OPERATIONS.md "Join secrets")',
       sensitive: true,
     }).overrideLogicalId('join_secrets');
-    const first = model.controlPlanes[0]!;
-    output(
-      'kubeconfig_command',
-      `ssh ${model.spec.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > kubeconfig-${model.name}.yaml`,
-      'Fetches the admin kubeconfig from the first control plane (cloud-init must have finished)',
-    );
+    output('kubeconfig_command', kubeconfigCommand(model), 'Fetches the admin kubeconfig (mode 0600) from the first control plane (cloud-init must have finished)');
   }
 
   /**
