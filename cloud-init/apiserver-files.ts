@@ -1,5 +1,7 @@
-/** Files the kube-apiserver reads besides kubeadm's: audit policy and encryption at rest. */
+/** Files the kube-apiserver reads besides kubeadm's: audit policy, encryption at rest, admission. */
 import { toYaml } from '../format/yaml';
+import { privilegedNamespaces } from '../manifests/pod-security';
+import type { ClusterModel } from '../spec';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
 /**
@@ -61,4 +63,39 @@ export function renderEncryptionConfigKeys(keys: readonly EncryptionKey[]): stri
     ],
   };
   return keys.reduce((text, k, i) => text.replace(slot(i), yamlSecret(k.secret)), toYaml(config));
+}
+
+/**
+ * The cluster-wide Pod Security default, for namespaces without pod-security.kubernetes.io labels
+ * (every platform and tenant namespace has its own): enforce baseline, audit and warn restricted.
+ */
+export const POD_SECURITY_DEFAULTS = { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } as const;
+
+/**
+ * Namespaces exempt from Pod Security: kube-system (static pods, CoreDNS, Cilium: host network and
+ * paths) and the platform namespaces the add-ons declare privileged (manifests/pod-security.ts).
+ */
+export function podSecurityExemptNamespaces(model: ClusterModel): string[] {
+  return [...new Set(['kube-system', ...privilegedNamespaces(model)])].sort();
+}
+
+/** kube-apiserver's AdmissionConfiguration: the PodSecurity plugin's cluster defaults and exemptions. */
+export function renderAdmissionConfig(model: ClusterModel): string {
+  const version = `v${model.kubernetes.minor.minor}`;
+  const d = POD_SECURITY_DEFAULTS;
+  return toYaml({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AdmissionConfiguration',
+    plugins: [
+      {
+        name: 'PodSecurity',
+        configuration: {
+          apiVersion: 'pod-security.admission.config.k8s.io/v1',
+          kind: 'PodSecurityConfiguration',
+          defaults: { enforce: d.enforce, 'enforce-version': version, audit: d.audit, 'audit-version': version, warn: d.warn, 'warn-version': version },
+          exemptions: { usernames: [], runtimeClasses: [], namespaces: podSecurityExemptNamespaces(model) },
+        },
+      },
+    ],
+  });
 }

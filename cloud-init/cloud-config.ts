@@ -3,7 +3,7 @@ import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
 import { fillSecrets, SECRET_MARKERS } from './secrets';
 import { renderCiliumValues, renderGitopsRoot } from './addons';
-import { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+import { renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
@@ -61,6 +61,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
     files.push(
       { path: p.auditPolicy, content: renderAuditPolicy(), permissions: '0600' },
       { path: p.encryptionConfig, content: renderEncryptionConfig(secrets), permissions: '0600' },
+      { path: p.admissionConfig, content: renderAdmissionConfig(model), permissions: '0600' },
     );
   }
   if (isFirstControlPlane(model, node)) {

@@ -8,7 +8,9 @@ export { renderReviewCopies, type ReviewCopy } from './review';
 export {
   renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
-export { ENCRYPTION_KEY_NAME, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey } from './apiserver-files';
+export {
+  ENCRYPTION_KEY_NAME, POD_SECURITY_DEFAULTS, podSecurityExemptNamespaces, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey,
+} from './apiserver-files';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
   renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, loadBalancerNodes, runsLoadBalancer,

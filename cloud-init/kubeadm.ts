@@ -85,10 +85,12 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       'audit-log-maxbackup': '10',
       'audit-log-maxsize': '100',
       'encryption-provider-config': p.encryptionConfig,
+      // Pod Security default and exemptions for unlabelled namespaces (renderAdmissionConfig).
+      'admission-control-config-file': p.admissionConfig,
       profiling: 'false',
       // CIS 1.2.3 DenyServiceExternalIPs; kubeadm's default is NodeRestriction alone (CIS 1.2.14);
-      // NamespaceLifecycle and ServiceAccount are on by default, listed so scanners see them.
-      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs',
+      // NamespaceLifecycle, ServiceAccount and PodSecurity are on by default, listed so scanners see them.
+      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs,PodSecurity',
       'service-account-lookup': 'true',
       // CIS 1.2.29 and 1.2.30: strong ciphers only; projected tokens keep their real expiry.
       'tls-cipher-suites': TLS_CIPHER_SUITES.join(','),
@@ -98,6 +100,7 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       { name: 'audit-policy', hostPath: p.auditPolicyDir, mountPath: p.auditPolicyDir, readOnly: true, pathType: 'DirectoryOrCreate' },
       { name: 'audit-log', hostPath: p.auditLogDir, mountPath: p.auditLogDir, readOnly: false, pathType: 'DirectoryOrCreate' },
       { name: 'encryption', hostPath: p.encryptionDir, mountPath: p.encryptionDir, readOnly: true, pathType: 'DirectoryOrCreate' },
+      { name: 'admission', hostPath: p.admissionDir, mountPath: p.admissionDir, readOnly: true, pathType: 'DirectoryOrCreate' },
     ],
   };
   if (!v4) apiServer.timeoutForControlPlane = '10m0s';
