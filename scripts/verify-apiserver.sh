@@ -4,6 +4,10 @@
 # scripts/k8s-tools.sh) on 127.0.0.1, with Pod Security admission, the upstream
 # CRDs from ../shared/upstream, and every manifest submitted with
 # `kubectl apply --server-side --dry-run=server` in Argo CD sync-wave order.
+# Before that (default mode only), the cluster-wide Pod Security default: each dist/*/nodes
+# control plane's AdmissionConfiguration is loaded by the real kube-apiserver and probed, with
+# two negative controls (kubeadm's privileged default must fail the probes; a malformed file must
+# stop kube-apiserver).
 #
 #   bash scripts/verify-apiserver.sh                 # every dist/*/manifests, plus fresh renders of
 #                                                    # clusters/*.yaml with the gateway-api ingress option
