@@ -7,7 +7,8 @@
 # Before that (default mode only), the cluster-wide Pod Security default: each dist/*/nodes
 # control plane's AdmissionConfiguration is loaded by the real kube-apiserver and probed, with
 # two negative controls (kubeadm's privileged default must fail the probes; a malformed file must
-# stop kube-apiserver).
+# stop kube-apiserver). Then OPERATIONS.md's Secret encryption key rotation, run as written
+# (scripts/apiserver/encryption-rotation.sh), with its negative control.
 #
 #   bash scripts/verify-apiserver.sh                 # every dist/*/manifests, plus fresh renders of
 #                                                    # clusters/*.yaml with the gateway-api ingress option
@@ -75,7 +76,7 @@ for c in openssl curl python3; do command -v "$c" >/dev/null 2>&1 || die "$c not
 python3 -c 'import yaml' 2>/dev/null || die "python3 PyYAML missing (apt-get install python3-yaml)"
 
 # ---------------------------------------------------------------- binaries
-K8S_TOOLS="kube-apiserver kubectl etcd" bash "${ROOT}/scripts/k8s-tools.sh"
+K8S_TOOLS="kube-apiserver kubectl etcd etcdctl" bash "${ROOT}/scripts/k8s-tools.sh"
 K8S_VERSION="$(node -p "require('${ROOT}/tools/versions.json').kubernetes")"
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -196,10 +197,11 @@ log "etcd $("${BIN}/etcd" --version | awk '/etcd Version/{print $3}') healthy in
 
 # ---------------------------------------------------------------- kube-apiserver
 RUN=0
-# launch_apiserver [ADMISSION_FILE [ETCD_PREFIX]]: starts kube-apiserver and waits until it is
-# ready; returns 1 (log in APISERVER_LOG) when it exits or does not become ready.
+# launch_apiserver [ADMISSION_FILE [ETCD_PREFIX [ENCRYPTION_CONFIG]]]: starts kube-apiserver and
+# waits until it is ready; returns 1 (log in APISERVER_LOG) when it exits or does not become ready.
 launch_apiserver() {
-  local admission="${1:-${WORK}/admission.yaml}" prefix="${2:-/registry}"
+  local admission="${1:-${WORK}/admission.yaml}" prefix="${2:-/registry}" encryption=()
+  [[ -z "${3:-}" ]] || encryption=(--encryption-provider-config="$3")
   APISERVER_LOG="${WORK}/kube-apiserver.log"
   "${BIN}/kube-apiserver" \
     --bind-address=127.0.0.1 --secure-port="${API_PORT}" --advertise-address=127.0.0.1 \
@@ -211,7 +213,7 @@ launch_apiserver() {
     --service-account-key-file="${PKI}/sa.pub" --service-account-signing-key-file="${PKI}/sa.key" \
     --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true \
     --enable-admission-plugins=PodSecurity --disable-admission-plugins=ServiceAccount \
-    --admission-control-config-file="$admission" \
+    --admission-control-config-file="$admission" "${encryption[@]}" \
     --profiling=false >"$APISERVER_LOG" 2>&1 &
   APISERVER_PID=$!
   wait_until kube-apiserver "$APISERVER_PID" curl -sf --cacert "${PKI}/ca.crt" \
@@ -345,71 +347,13 @@ check() {
 }
 
 # ---------------------------------------------------------------- cluster Pod Security default
-# The AdmissionConfiguration each control plane's cloud-config writes (dist/<cluster>/nodes), given
-# to the real kube-apiserver (each in its own etcd prefix): it must start, refuse a privileged Pod
-# in an unlabelled namespace (enforce baseline), admit a baseline Pod there with a restricted
-# warning, and admit a privileged Pod in every exempt namespace. Negative controls: the same
-# probes must fail against kubeadm's default (privileged), and a malformed file must stop
-# kube-apiserver from starting.
-PSA_RUN=0
-pod() { # pod NAMESPACE privileged|plain: a Pod manifest
-  local sc=""; [[ $2 == privileged ]] && sc="securityContext: {privileged: true}"
-  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: psa-probe, namespace: %s}\nspec:\n  containers:\n    - name: c\n      image: registry.k8s.io/pause:3.9\n      %s\n' "$1" "$sc"
-}
-dry_run() { "${KUBECTL[@]}" apply --server-side --dry-run=server --field-manager=verify-apiserver -f - 2>&1; }
-# psa_probes FILE: prints one line per unexpected outcome; returns their count (0: all as required).
-psa_probes() {
-  local file=$1 bad=0 out ns
-  PSA_RUN=$((PSA_RUN + 1))
-  launch_apiserver "$file" "/psa-${PSA_RUN}" || { echo "kube-apiserver did not start with $(rel "$file"): $(tail -3 "$APISERVER_LOG" | tr '\n' ' ')"; return 1; }
-  "${KUBECTL[@]}" create namespace psa-unlabelled >/dev/null
-  if out="$(pod psa-unlabelled privileged | dry_run)" || ! grep -q 'violates PodSecurity "baseline:' <<<"$out"; then
-    echo "a privileged Pod in an unlabelled namespace was not refused by enforce=baseline: $(tr '\n' ' ' <<<"$out")"; bad=$((bad + 1))
-  fi
-  if ! out="$(pod psa-unlabelled plain | dry_run)" || ! grep -q 'would violate PodSecurity "restricted:' <<<"$out"; then
-    echo "a baseline Pod in an unlabelled namespace was not admitted with a restricted warning: $(tr '\n' ' ' <<<"$out")"; bad=$((bad + 1))
-  fi
-  for ns in $(python3 -c 'import sys, yaml; print(*yaml.safe_load(open(sys.argv[1]))["plugins"][0]["configuration"]["exemptions"]["namespaces"])' "$file" 2>/dev/null || echo kube-system); do
-    "${KUBECTL[@]}" get namespace "$ns" >/dev/null 2>&1 || "${KUBECTL[@]}" create namespace "$ns" >/dev/null
-    if ! out="$(pod "$ns" privileged | dry_run)" || grep -q 'PodSecurity' <<<"$out"; then
-      echo "a privileged Pod in the exempt namespace ${ns} was refused or warned about: $(tr '\n' ' ' <<<"$out")"; bad=$((bad + 1))
-    fi
-  done
-  stop_apiserver
-  return "$bad"
-}
-psa_report() { # psa_report PASS|FAIL LABEL DETAIL
-  log "$1 pod security: $2${3:+: $3}"
-  SUMMARY+=("$(printf '%-4s %-40s %s' "$1" "pod security: $2" "${3:0:90}")")
-  [[ $1 == PASS ]] || TOTAL_FAIL=$((TOTAL_FAIL + 1))
-}
-if (( $# == 0 )); then
-  t0=$(date +%s)
-  shopt -s nullglob
-  for nodes in "${ROOT}"/dist/*/nodes; do
-    file="${WORK}/admission-$(basename "$(dirname "$nodes")").yaml"
-    python3 - "$file" "$nodes"/*.cloud-config.yaml <<'PY' || die "no AdmissionConfiguration in $(rel "$nodes")"
-import sys, yaml
-out, *configs = sys.argv[1:]
-for c in configs:
-    for f in yaml.safe_load(open(c)).get('write_files', []):
-        if f['path'] == '/etc/kubernetes/admission/config.yaml':
-            open(out, 'w').write(f['content'])
-            sys.exit(0)
-sys.exit(1)
-PY
-    if out="$(psa_probes "$file")"; then psa_report PASS "$(rel "$nodes")" "defaults and exemptions enforced by kube-apiserver ${K8S_VERSION}"
-    else psa_report FAIL "$(rel "$nodes")" "$out"; fi
-  done
-  shopt -u nullglob
-  if out="$(psa_probes "${WORK}/admission.yaml")"; then psa_report FAIL "negative control: kubeadm's privileged default" "the probes passed: they cannot fail"
-  else psa_report PASS "negative control: kubeadm's privileged default" "$(head -1 <<<"$out")"; fi
-  sed 's/enforce: baseline/enforce: strict/' "$file" > "${WORK}/admission-broken.yaml"
-  grep -q 'enforce: strict' "${WORK}/admission-broken.yaml" || die "could not write the malformed AdmissionConfiguration"
-  if launch_apiserver "${WORK}/admission-broken.yaml" /psa-broken; then stop_apiserver; psa_report FAIL "negative control: malformed file" "kube-apiserver started with enforce: strict"
-  else psa_report PASS "negative control: malformed file" "kube-apiserver refused it: $(grep -m1 'strict' "$APISERVER_LOG" | cut -c1-160)"; fi
-  log "pod security checks in $(elapsed "$t0")"
-fi
+# shellcheck source=scripts/apiserver/pod-security.sh
+source "${HERE}/pod-security.sh"
+(( $# > 0 )) || pod_security_checks
+# ---------------------------------------------------------------- encryption key rotation
+# shellcheck source=scripts/apiserver/encryption-rotation.sh
+source "${HERE}/encryption-rotation.sh"
+(( $# > 0 )) || encryption_rotation_checks
 
 start_apiserver
 install_upstream_crds
