@@ -1,5 +1,7 @@
-/** Files the kube-apiserver reads besides kubeadm's: audit policy and encryption at rest. */
+/** Files the kube-apiserver reads besides kubeadm's: audit policy, encryption at rest, admission. */
 import { toYaml } from '../format/yaml';
+import { privilegedNamespaces } from '../manifests/pod-security';
+import type { ClusterModel } from '../spec';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
 /**
@@ -32,18 +34,68 @@ export function renderAuditPolicy(): string {
   return toYaml(policy);
 }
 
+/** The name of the day-1 key: every secretbox value in etcd carries it (`k8s:enc:secretbox:v1:key1:`). */
+export const ENCRYPTION_KEY_NAME = 'key1';
+
+/** One secretbox key of an EncryptionConfiguration: the first one encrypts, all of them decrypt. */
+export interface EncryptionKey {
+  readonly name: string;
+  /** base64 of 32 bytes, or a marker / shell variable the caller replaces. */
+  readonly secret: string;
+}
+
 /** EncryptionConfiguration: Secrets encrypted with secretbox (XSalsa20-Poly1305); identity reads old plaintext. */
 export function renderEncryptionConfig(secrets: BootstrapSecrets): string {
-  const slot = '__PVE_K8S_SECRET_ENCRYPTION_KEY__';
+  return renderEncryptionConfigKeys([{ name: ENCRYPTION_KEY_NAME, secret: secrets.encryptionKey }]);
+}
+
+/** The same file with several keys (the key rotation of OPERATIONS.md writes one per phase). */
+export function renderEncryptionConfigKeys(keys: readonly EncryptionKey[]): string {
+  const slot = (i: number) => `__PVE_K8S_SECRET_ENCRYPTION_KEY_${i}__`;
   const config = {
     apiVersion: 'apiserver.config.k8s.io/v1',
     kind: 'EncryptionConfiguration',
     resources: [
       {
         resources: ['secrets'],
-        providers: [{ secretbox: { keys: [{ name: 'key1', secret: slot }] } }, { identity: {} }],
+        providers: [{ secretbox: { keys: keys.map((k, i) => ({ name: k.name, secret: slot(i) })) } }, { identity: {} }],
       },
     ],
   };
-  return toYaml(config).replace(slot, yamlSecret(secrets.encryptionKey));
+  return keys.reduce((text, k, i) => text.replace(slot(i), yamlSecret(k.secret)), toYaml(config));
+}
+
+/**
+ * The cluster-wide Pod Security default, for namespaces without pod-security.kubernetes.io labels
+ * (every platform and tenant namespace has its own): enforce baseline, audit and warn restricted.
+ */
+export const POD_SECURITY_DEFAULTS = { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } as const;
+
+/**
+ * Namespaces exempt from Pod Security: kube-system (static pods, CoreDNS, Cilium: host network and
+ * paths) and the platform namespaces the add-ons declare privileged (manifests/pod-security.ts).
+ */
+export function podSecurityExemptNamespaces(model: ClusterModel): string[] {
+  return [...new Set(['kube-system', ...privilegedNamespaces(model)])].sort();
+}
+
+/** kube-apiserver's AdmissionConfiguration: the PodSecurity plugin's cluster defaults and exemptions. */
+export function renderAdmissionConfig(model: ClusterModel): string {
+  const version = `v${model.kubernetes.minor.minor}`;
+  const d = POD_SECURITY_DEFAULTS;
+  return toYaml({
+    apiVersion: 'apiserver.config.k8s.io/v1',
+    kind: 'AdmissionConfiguration',
+    plugins: [
+      {
+        name: 'PodSecurity',
+        configuration: {
+          apiVersion: 'pod-security.admission.config.k8s.io/v1',
+          kind: 'PodSecurityConfiguration',
+          defaults: { enforce: d.enforce, 'enforce-version': version, audit: d.audit, 'audit-version': version, warn: d.warn, 'warn-version': version },
+          exemptions: { usernames: [], runtimeClasses: [], namespaces: podSecurityExemptNamespaces(model) },
+        },
+      },
+    ],
+  });
 }

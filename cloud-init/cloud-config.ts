@@ -3,7 +3,7 @@ import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
 import { fillSecrets, SECRET_MARKERS } from './secrets';
 import { renderCiliumValues, renderGitopsRoot } from './addons';
-import { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+import { renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 import { renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches } from './kubeadm';
@@ -65,6 +65,7 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
       { path: p.certRenewalScript, content: renderCertRenewalScript(model, node), permissions: '0755' },
       { path: p.certRenewalService, content: renderCertRenewalService() },
       { path: p.certRenewalTimer, content: renderCertRenewalTimer(node) },
+      { path: p.admissionConfig, content: renderAdmissionConfig(model), permissions: '0600' },
     );
   }
   if (isFirstControlPlane(model, node)) {

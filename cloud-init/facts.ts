@@ -27,7 +27,8 @@ export const CONTROL_PLANE_METRICS_PORTS = { controllerManager: 10257, scheduler
 /**
  * Where monitoring scrapes the control plane. kube-apiserver binds the node IP (HAProxy owns
  * VIP:apiPort); controller-manager and scheduler bind 0.0.0.0 (HTTPS, authn/authz required);
- * etcd serves plain-HTTP metrics (no keys or data) on 0.0.0.0:2381.
+ * etcd serves plain-HTTP metrics and /health (no keys or data) on the node IP, for monitoring,
+ * and on 127.0.0.1, for kubeadm's probes (etcdMetricsUrls), never on every address.
  */
 export function controlPlaneMetrics(model: ClusterModel): ControlPlaneMetrics {
   const ips = model.controlPlanes.map((n) => n.ip);
@@ -37,8 +38,13 @@ export function controlPlaneMetrics(model: ClusterModel): ControlPlaneMetrics {
     apiServer: { bindAddress: 'node IP', port: model.network.apiServerPort, scheme: 'https', targets: at(model.network.apiServerPort) },
     controllerManager: { bindAddress: '0.0.0.0', port: p.controllerManager, scheme: 'https', targets: at(p.controllerManager) },
     scheduler: { bindAddress: '0.0.0.0', port: p.scheduler, scheme: 'https', targets: at(p.scheduler) },
-    etcd: { bindAddress: '0.0.0.0', port: p.etcd, scheme: 'http', targets: at(p.etcd) },
+    etcd: { bindAddress: 'node IP', port: p.etcd, scheme: 'http', targets: at(p.etcd) },
   };
+}
+
+/** etcd's --listen-metrics-urls on a control plane: loopback (kubeadm's probes) and the node IP (monitoring). */
+export function etcdMetricsUrls(nodeIp: string): string {
+  return [`http://127.0.0.1:${CONTROL_PLANE_METRICS_PORTS.etcd}`, `http://${nodeIp}:${CONTROL_PLANE_METRICS_PORTS.etcd}`].join(',');
 }
 
 /**

@@ -8,7 +8,9 @@ export { renderReviewCopies, type ReviewCopy } from './review';
 export {
   renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
-export { renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
+export {
+  ENCRYPTION_KEY_NAME, POD_SECURITY_DEFAULTS, podSecurityExemptNamespaces, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey,
+} from './apiserver-files';
 export { CERT_RENEWAL, certRenewalWeekday, renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
@@ -22,7 +24,7 @@ export {
 export { renderCiliumValues, renderGitopsRoot } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
-  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,
+  controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, etcdMetricsUrls, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,
   CILIUM_RELEASE, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
 } from './facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';

@@ -6,7 +6,7 @@
  */
 import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
-import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, CONTROL_PLANE_METRICS_PORTS, KUBELET_SERVING_CERTS } from './facts';
+import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, etcdMetricsUrls, KUBELET_SERVING_CERTS } from './facts';
 import { runsLoadBalancer } from './load-balancer';
 import { CRI_SOCKET, NODE_PATHS } from './paths';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
@@ -85,10 +85,12 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       'audit-log-maxbackup': '10',
       'audit-log-maxsize': '100',
       'encryption-provider-config': p.encryptionConfig,
+      // Pod Security default and exemptions for unlabelled namespaces (renderAdmissionConfig).
+      'admission-control-config-file': p.admissionConfig,
       profiling: 'false',
       // CIS 1.2.3 DenyServiceExternalIPs; kubeadm's default is NodeRestriction alone (CIS 1.2.14);
-      // NamespaceLifecycle and ServiceAccount are on by default, listed so scanners see them.
-      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs',
+      // NamespaceLifecycle, ServiceAccount and PodSecurity are on by default, listed so scanners see them.
+      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs,PodSecurity',
       'service-account-lookup': 'true',
       // CIS 1.2.29 and 1.2.30: strong ciphers only; projected tokens keep their real expiry.
       'tls-cipher-suites': TLS_CIPHER_SUITES.join(','),
@@ -98,6 +100,7 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       { name: 'audit-policy', hostPath: p.auditPolicyDir, mountPath: p.auditPolicyDir, readOnly: true, pathType: 'DirectoryOrCreate' },
       { name: 'audit-log', hostPath: p.auditLogDir, mountPath: p.auditLogDir, readOnly: false, pathType: 'DirectoryOrCreate' },
       { name: 'encryption', hostPath: p.encryptionDir, mountPath: p.encryptionDir, readOnly: true, pathType: 'DirectoryOrCreate' },
+      { name: 'admission', hostPath: p.admissionDir, mountPath: p.admissionDir, readOnly: true, pathType: 'DirectoryOrCreate' },
     ],
   };
   if (!v4) apiServer.timeoutForControlPlane = '10m0s';
@@ -116,12 +119,9 @@ export function clusterConfiguration(model: ClusterModel): Doc {
     // CIS 1.3.1: garbage-collect terminated pods well before the default 12500.
     controllerManager: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false', 'terminated-pod-gc-threshold': '1000' }) },
     scheduler: { extraArgs: extraArgs(model, { 'bind-address': '0.0.0.0', profiling: 'false' }) },
-    etcd: {
-      local: {
-        dataDir: '/var/lib/etcd',
-        extraArgs: extraArgs(model, { 'listen-metrics-urls': `http://0.0.0.0:${CONTROL_PLANE_METRICS_PORTS.etcd}` }),
-      },
-    },
+    // etcd's metrics listener is per node (renderKubeadmPatches); kubeadm's default here is
+    // 127.0.0.1:2381, which its etcd probes use.
+    etcd: { local: { dataDir: '/var/lib/etcd' } },
   };
 }
 
@@ -228,11 +228,16 @@ export function renderKubeadmInitConfig(model: ClusterModel, node: NodeModel, se
 }
 
 /**
- * kubeadm patches for a control plane, keyed by file name: kube-apiserver binds the node IP
- * (per node, so it cannot live in the shared ClusterConfiguration), leaving VIP:apiPort to HAProxy.
+ * kubeadm patches for a control plane, keyed by file name, per node so they cannot live in the
+ * shared ClusterConfiguration: kube-apiserver binds the node IP, leaving VIP:apiPort to HAProxy;
+ * etcd serves metrics on loopback and the node IP (appended: etcd takes a repeated flag's last value,
+ * so this also wins over a cluster's stored 0.0.0.0 from an older pve-k8s when a node joins it).
  */
 export function renderKubeadmPatches(model: ClusterModel, node: NodeModel): Record<string, string> {
   if (node.role !== 'control-plane') return {};
-  const patch = [{ op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${node.ip}` }];
-  return { 'kube-apiserver0+json.yaml': toYaml(patch) };
+  const append = (value: string) => toYaml([{ op: 'add', path: '/spec/containers/0/command/-', value }]);
+  return {
+    'kube-apiserver0+json.yaml': append(`--bind-address=${node.ip}`),
+    'etcd0+json.yaml': append(`--listen-metrics-urls=${etcdMetricsUrls(node.ip)}`),
+  };
 }

@@ -32,6 +32,8 @@ export const NODE_PATHS = {
   auditLogDir: '/var/log/kubernetes/audit',
   encryptionDir: '/etc/kubernetes/encryption',
   encryptionConfig: '/etc/kubernetes/encryption/config.yaml',
+  admissionDir: '/etc/kubernetes/admission',
+  admissionConfig: '/etc/kubernetes/admission/config.yaml',
   containerdConfig: '/etc/containerd/config.toml',
   crictlConfig: '/etc/crictl.yaml',
   haproxyConfig: '/etc/haproxy/haproxy.cfg',

@@ -23,6 +23,18 @@ export interface ClusterStackProps {
   readonly model: ClusterModel;
 }
 
+/**
+ * The command that fetches the admin kubeconfig (cluster-admin credentials): written 0600 from
+ * the first byte (umask 077, whatever the operator's umask), under a temporary name that replaces
+ * the file only when ssh succeeded (a failed fetch never truncates a working kubeconfig), chmod
+ * for a leftover temporary file of another mode.
+ */
+export function kubeconfigCommand(model: ClusterModel): string {
+  const file = `kubeconfig-${model.name}.yaml`;
+  const first = model.controlPlanes[0]!;
+  return `(umask 077 && ssh ${model.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > ${file}.new && chmod 600 ${file}.new && mv -f ${file}.new ${file})`;
+}
+
 export class ClusterStack extends TerraformStack {
   readonly nodes: readonly NodeVm[];
 
@@ -49,12 +61,14 @@ export class ClusterStack extends TerraformStack {
       new TerraformOutput(this, name, { value, description }).overrideLogicalId(name);
     output('api_endpoint', `https://${model.network.controlPlaneEndpoint}`, 'Kubernetes API behind the Keepalived VIP');
     output('nodes', Object.fromEntries(model.nodes.map((n) => [n.name, { ip: n.ip, role: n.role, host: n.host.name, vm_id: n.vmId }])), 'Every node: IP, role, PVE host, VM ID');
-    const first = model.controlPlanes[0]!;
-    output(
-      'kubeconfig_command',
-      `ssh ${model.ssh.user}@${first.ip} sudo cat /etc/kubernetes/admin.conf > kubeconfig-${model.name}.yaml`,
-      'Fetches the admin kubeconfig from the first control plane (cloud-init must have finished)',
-    );
+    // Sensitive: `terraform output` shows <sensitive>; only `terraform output -json join_secrets`
+    // prints the values, for the runbook's rotation and token steps (they are in state anyway).
+    new TerraformOutput(this, 'join_secrets', {
+      value: { bootstrap_token: secrets.expressions.bootstrapToken, certificate_key: secrets.expressions.certificateKey, encryption_key: secrets.expressions.encryptionKey, keepalived_password: secrets.expressions.keepalivedPassword },
+      description: 'The join secrets nodes created now get (OPERATIONS.md "Join secrets")',
+      sensitive: true,
+    }).overrideLogicalId('join_secrets');
+    output('kubeconfig_command', kubeconfigCommand(model), 'Fetches the admin kubeconfig (mode 0600) from the first control plane (cloud-init must have finished)');
   }
 
   /**

@@ -1,14 +1,15 @@
 /**
  * OPERATIONS.md: this cluster's day-2 procedures with its own names, addresses and Terraform
  * addresses: what each spec change does to running nodes, adding, removing, resizing and
- * replacing nodes, and the join-secret lifecycle. Pure: model in, Markdown out.
+ * replacing nodes, and the join secrets (runbooks/join-secrets.ts). Pure: model in, Markdown out.
  */
 import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, NODE_PATHS, renderHaproxyConfig } from '../cloud-init';
 import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
+import { renderJoinSecrets } from './join-secrets';
+import { sh } from './markdown';
 
-const sh = (...lines: string[]) => ['```sh', ...lines, '```', ''];
 
 function etcdctl(model: ClusterModel, via: NodeModel, args: string): string {
   const c = ETCD_CLIENT;
@@ -17,7 +18,7 @@ function etcdctl(model: ClusterModel, via: NodeModel, args: string): string {
 
 export function renderOperations(model: ClusterModel): string {
   const cps = model.controlPlanes;
-  const [first, second] = [cps[0]!, cps[1] ?? cps[0]!];
+  const first = cps[0]!;
   const lbs = model.loadBalancer.nodes;
   const user = model.ssh.user;
   const ssh = (n: NodeModel) => `ssh ${user}@${n.ip}`;
@@ -161,24 +162,7 @@ export function renderOperations(model: ClusterModel): string {
     'Renew one control plane at a time. `~/.kube/config` copies of `admin.conf` must be fetched again',
     'after a renewal (`terraform output kubeconfig_command`).',
     '',
-    '## Join secrets',
-    '',
-    'The bootstrap token, certificate key, Secret encryption key and Keepalived password live only in',
-    'Terraform state (`terraform_data.join_secrets`) and in each node\'s snippet on its PVE host',
-    `(mode 0600). On a node, the kubeadm configs that hold the token and key are deleted when its`,
-    'bootstrap succeeds; kubeadm prints neither. The encryption key and the Keepalived password stay',
-    'where the API server and Keepalived read them.',
-    '',
-    'Never replace `terraform_data.join_secrets`: new control planes would get another encryption',
-    'key than the running ones and could not read Secrets. To stop all joins (a leaked token):',
-    '',
-    ...sh(
-      `${ssh(second)} sudo kubeadm token list`,
-      `${ssh(second)} sudo kubeadm token delete <token-id>`,
-    ),
-    'and re-create the same token (from Terraform state) when nodes must join again:',
-    '`sudo kubeadm token create <token> --ttl 0`.',
-    '',
+    ...renderJoinSecrets(model),
   ];
   return lines.join('\n');
 }

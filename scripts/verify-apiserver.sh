@@ -4,6 +4,11 @@
 # scripts/k8s-tools.sh) on 127.0.0.1, with Pod Security admission, the upstream
 # CRDs from ../shared/upstream, and every manifest submitted with
 # `kubectl apply --server-side --dry-run=server` in Argo CD sync-wave order.
+# Before that (default mode only), the cluster-wide Pod Security default: each dist/*/nodes
+# control plane's AdmissionConfiguration is loaded by the real kube-apiserver and probed, with
+# two negative controls (kubeadm's privileged default must fail the probes; a malformed file must
+# stop kube-apiserver). Then OPERATIONS.md's Secret encryption key rotation, run as written
+# (scripts/apiserver/encryption-rotation.sh), with its negative control.
 #
 #   bash scripts/verify-apiserver.sh                 # every dist/*/manifests, plus fresh renders of
 #                                                    # clusters/*.yaml with the gateway-api ingress option
@@ -71,7 +76,7 @@ for c in openssl curl python3; do command -v "$c" >/dev/null 2>&1 || die "$c not
 python3 -c 'import yaml' 2>/dev/null || die "python3 PyYAML missing (apt-get install python3-yaml)"
 
 # ---------------------------------------------------------------- binaries
-K8S_TOOLS="kube-apiserver kubectl etcd" bash "${ROOT}/scripts/k8s-tools.sh"
+K8S_TOOLS="kube-apiserver kubectl etcd etcdctl" bash "${ROOT}/scripts/k8s-tools.sh"
 K8S_VERSION="$(node -p "require('${ROOT}/tools/versions.json').kubernetes")"
 
 # ---------------------------------------------------------------- temp dir + cleanup
@@ -192,25 +197,33 @@ log "etcd $("${BIN}/etcd" --version | awk '/etcd Version/{print $3}') healthy in
 
 # ---------------------------------------------------------------- kube-apiserver
 RUN=0
-start_apiserver() {
-  local t0; t0=$(date +%s)
+# launch_apiserver [ADMISSION_FILE [ETCD_PREFIX [ENCRYPTION_CONFIG]]]: starts kube-apiserver and
+# waits until it is ready; returns 1 (log in APISERVER_LOG) when it exits or does not become ready.
+launch_apiserver() {
+  local admission="${1:-${WORK}/admission.yaml}" prefix="${2:-/registry}" encryption=()
+  [[ -z "${3:-}" ]] || encryption=(--encryption-provider-config="$3")
   APISERVER_LOG="${WORK}/kube-apiserver.log"
   "${BIN}/kube-apiserver" \
     --bind-address=127.0.0.1 --secure-port="${API_PORT}" --advertise-address=127.0.0.1 \
     --endpoint-reconciler-type=none \
-    --etcd-servers="http://127.0.0.1:${ETCD_PORT}" \
+    --etcd-servers="http://127.0.0.1:${ETCD_PORT}" --etcd-prefix="$prefix" \
     --tls-cert-file="${PKI}/apiserver.crt" --tls-private-key-file="${PKI}/apiserver.key" \
     --token-auth-file="${PKI}/tokens.csv" --authorization-mode=Node,RBAC \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --service-account-key-file="${PKI}/sa.pub" --service-account-signing-key-file="${PKI}/sa.key" \
     --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true \
     --enable-admission-plugins=PodSecurity --disable-admission-plugins=ServiceAccount \
-    --admission-control-config-file="${WORK}/admission.yaml" \
+    --admission-control-config-file="$admission" "${encryption[@]}" \
     --profiling=false >"$APISERVER_LOG" 2>&1 &
   APISERVER_PID=$!
   wait_until kube-apiserver "$APISERVER_PID" curl -sf --cacert "${PKI}/ca.crt" \
     -H "Authorization: Bearer ${TOKEN}" "https://127.0.0.1:${API_PORT}/readyz" \
-    || { tail -30 "$APISERVER_LOG" >&2; die "kube-apiserver did not become ready (log above)"; }
+    || { stop_apiserver; return 1; }
+}
+stop_apiserver() { stop_pid "$APISERVER_PID"; APISERVER_PID=""; }
+start_apiserver() {
+  local t0; t0=$(date +%s)
+  launch_apiserver || { tail -30 "$APISERVER_LOG" >&2; die "kube-apiserver did not become ready (log above)"; }
   log "kube-apiserver $("${BIN}/kube-apiserver" --version | awk '{print $2}') ready in $(elapsed "$t0")"
 }
 install_upstream_crds() {
@@ -332,6 +345,15 @@ check() {
     "$verdict" "$label" "$n" "$rejected" "$expected" "$(elapsed "$t0")")")
   TOTAL_FAIL=$((TOTAL_FAIL + FAILS))
 }
+
+# ---------------------------------------------------------------- cluster Pod Security default
+# shellcheck source=scripts/apiserver/pod-security.sh
+source "${HERE}/pod-security.sh"
+(( $# > 0 )) || pod_security_checks
+# ---------------------------------------------------------------- encryption key rotation
+# shellcheck source=scripts/apiserver/encryption-rotation.sh
+source "${HERE}/encryption-rotation.sh"
+(( $# > 0 )) || encryption_rotation_checks
 
 start_apiserver
 install_upstream_crds

@@ -19,8 +19,9 @@
 #    with scripts/cis/check.py, and runs checkov's Kubernetes checks (incl. the CKV_K8S_68+
 #    component-flag checks) on the static pod manifests. Accepted deviations and skips are read
 #    from verify-skips.yaml (cis: and checkov: scan static-pods).
-# 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on, and
-#    a skips file accepting an item that passes must be reported stale.
+# 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on and
+#    for one with etcd's metrics on 0.0.0.0 (the project's item pve-k8s.etcd-metrics), and a skips
+#    file accepting an item that passes must be reported stale.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
@@ -124,37 +125,57 @@ done
 [[ ${#ROOTS[@]} -gt 0 ]] || die "nothing rendered"
 
 echo "== negative controls (each must be rejected) =="
-# A kubeadm config with profiling on for kube-apiserver: CIS 1.2.15 and checkov CKV_K8S_90 must fail.
 IFS=$'\t' read -r cluster node version files <<<"${TARGETS[0]}"
-bad="$WORK/broken-profiling"
-cp -a "$files" "$bad"
-"$PY" - "$bad/etc/pve-k8s/kubeadm-init.yaml" <<'PY' || die "could not write the broken kubeadm config"
+# broken_root NAME PYTHON: a copy of the first target's files whose ClusterConfiguration `c`
+# (v4: kubeadm v1beta4, extraArgs as lists) the Python statements edit, rendered by kubeadm.
+broken_root() {
+  local bad="$WORK/broken-$1"
+  cp -a "$files" "$bad"
+  "$PY" - "$bad/etc/pve-k8s/kubeadm-init.yaml" "$2" <<'PY' || die "could not write the broken kubeadm config ($1)"
 import sys, yaml
-p = sys.argv[1]
+p, edit = sys.argv[1], sys.argv[2]
 docs = list(yaml.safe_load_all(open(p)))
-for d in docs:
-    if d.get('kind') == 'ClusterConfiguration':
-        args = d['apiServer']['extraArgs']
-        if isinstance(args, list):
-            for a in args:
-                if a['name'] == 'profiling': a['value'] = 'true'
-        else:
-            args['profiling'] = 'true'
+for c in docs:
+    if c.get('kind') == 'ClusterConfiguration':
+        exec(edit, {'c': c, 'v4': c['apiVersion'].endswith('v1beta4')})
 yaml.safe_dump_all(docs, open(p, 'w'), sort_keys=False)
 PY
+  echo "$bad"
+}
+# cis_must_fail CHECK ITEM ROOTFS WHAT: the CIS table must fail, and on ITEM.
+cis_must_fail() {
+  local out pattern="^FAIL *${2//./\\.} "
+  if out="$(cis_check "$3")"; then
+    report FAIL "$1" "accepted $4"
+  elif grep -q "$pattern" <<<"$out"; then
+    report PASS "$1" "$(grep "$pattern" <<<"$out" | cut -c1-110)"
+  else
+    report FAIL "$1" "failed, but not on $2: $(grep '^FAIL' <<<"$out" | head -1)"
+  fi
+}
+
+# A kubeadm config with profiling on for kube-apiserver: CIS 1.2.15 and checkov CKV_K8S_90 must fail.
+bad="$(broken_root profiling "
+a = c['apiServer']['extraArgs']
+if v4:
+    for x in a:
+        if x['name'] == 'profiling': x['value'] = 'true'
+else:
+    a['profiling'] = 'true'")"
 render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the profiling-on config"
-if out="$(cis_check "$bad")"; then
-  report FAIL "cis rejects profiling on" "accepted a kube-apiserver with --profiling=true"
-elif grep -q '^FAIL *1\.2\.15 ' <<<"$out"; then
-  report PASS "cis rejects profiling on" "$(grep '^FAIL *1\.2\.15 ' <<<"$out" | cut -c1-110)"
-else
-  report FAIL "cis rejects profiling on" "failed, but not on 1.2.15: $(grep '^FAIL' <<<"$out" | head -1)"
-fi
+cis_must_fail "cis rejects profiling on" 1.2.15 "$bad" "a kube-apiserver with --profiling=true"
 if out="$(checkov_static "$bad" broken)"; then
   report FAIL "checkov rejects profiling on" "accepted a kube-apiserver with --profiling=true"
 else
   report PASS "checkov rejects profiling on" "$(grep '^FAIL' <<<"$out" | head -1 | cut -c1-110)"
 fi
+# The old etcd metrics listener (0.0.0.0:2381 in the ClusterConfiguration, no per-node etcd patch).
+bad="$(broken_root etcd-metrics "
+url = 'http://0.0.0.0:2381'
+c['etcd']['local']['extraArgs'] = [{'name': 'listen-metrics-urls', 'value': url}] if v4 else {'listen-metrics-urls': url}")"
+rm -f "$bad/etc/pve-k8s/kubeadm-patches/etcd0+json.yaml"
+render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the etcd-metrics-on-0.0.0.0 config"
+cis_must_fail "cis rejects etcd metrics on 0.0.0.0" pve-k8s.etcd-metrics "$bad" "etcd --listen-metrics-urls on 0.0.0.0"
 # A skips file that accepts an item the config satisfies (1.2.15): reported stale, run fails.
 sed 's/^cis:$/cis:\n  - id: 1.2.15\n    reason: negative control/' "$SKIPS" >"$WORK/stale-skips.yaml"
 if out="$(cis_check "${ROOTS[0]}" "$WORK/stale-skips.yaml")"; then

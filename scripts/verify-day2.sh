@@ -3,7 +3,9 @@
 # a day-1 state built from the base plan's planned values (clusters/lab.yaml), then each change
 # class of scripts/day2/classes.js planned with -refresh=false; prints the create/update/replace/
 # delete table and fails if an existing VM, snippet or secret would be replaced or deleted (a
-# removed node excepted), or if the negative control (a pool rename) is not flagged.
+# removed node excepted), if a new control plane's join secrets differ from those the state's
+# seeds give (scripts/day2/secrets.js, both seed generations), or if a negative control (a pool
+# rename, unfrozen seeds, a changed derivation) is not flagged.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

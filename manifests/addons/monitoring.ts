@@ -87,7 +87,8 @@ export class MonitoringChart extends AddonChart {
         kubeProxy: { enabled: false },
         kubeEtcd: {
           enabled: true,
-          endpoints: cpIps,
+          // The addresses etcd's metrics listener binds (cloud-init's kubeadm patch), from the same fact.
+          endpoints: cp.etcd.targets.map((t) => t.slice(0, t.lastIndexOf(':'))),
           service: { enabled: true, port: cp.etcd.port, targetPort: cp.etcd.port },
           serviceMonitor: { enabled: true, scheme: cp.etcd.scheme },
         },

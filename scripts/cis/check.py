@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks what kubeadm rendered (static pod manifests, KubeletConfiguration, kubelet flags, file
-modes) against the CIS items in scripts/cis/cis-1.11.yaml. Accepted deviations come from the
+modes) against the CIS items in scripts/cis/cis-1.11.yaml (and the project's own items, ids pve-k8s.*). Accepted deviations come from the
 `cis:` list of verify-skips.yaml; an accepted item that passes is reported as stale (a failure),
 so the skips file cannot silently outlive a fix.
 
@@ -17,6 +17,7 @@ import re
 import shlex
 import stat
 import sys
+from urllib.parse import urlparse
 
 import yaml
 
@@ -171,6 +172,12 @@ def run_test(ctx, t):
         got = [x for x in v.split(',') if x]
         bad = [x for x in got if x not in allowed]
         return bool(got) and not bad, f'{where}: {len(got)} suite(s)' + (f', not allowed: {",".join(bad)}' if bad else '')
+    if op == 'url_hosts':
+        # A list of URLs whose hosts must be exactly `value` plus the value of flag `other`.
+        oc, of = t['other'].split(':')
+        allowed = set(want.split(',')) | {ctx.flags[oc].get(of)}
+        hosts = [urlparse(u).hostname for u in v.split(',') if u]
+        return set(hosts) == allowed, shown + f" (want hosts {','.join(sorted(h or '' for h in allowed))})"
     if op == 'differs':
         oc, of = t['other'].split(':')
         other = ctx.flags[oc].get(of)

@@ -27,13 +27,13 @@ if (!outDir || files.length === 0) {
   process.exit(2);
 }
 
-// Dummy secrets in the real formats: token [a-z0-9]{6}.[a-z0-9]{16}, 64-hex certificate key,
-// base64 of 32 bytes, 8-character VRRP password.
+// Dummy secrets in the real (v2) formats: token [a-z0-9]{6}.[a-z0-9]{16}, 64-hex certificate key,
+// base64 of 32 bytes, 8 base64 characters for VRRP (with + and /, which keepalived -t must accept).
 const SECRETS = {
   bootstrapToken: 'abcdef.0123456789abcdef',
   certificateKey: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
-  encryptionKey: Buffer.from('0123456789abcdef0123456789abcdef').toString('base64'),
-  keepalivedPassword: 'vrrp1234',
+  encryptionKey: Buffer.alloc(32, 7).toString('base64'),
+  keepalivedPassword: 'vR+p/1a2',
 };
 
 // An armored public key in the format the spec takes (the e2e spec's placeholder key).

@@ -4,13 +4,15 @@
 // class of scripts/day2/classes.js is planned against that state with -refresh=false and its
 // create/update/replace/delete counts per resource type are printed. Fails when a class
 // replaces or deletes an existing resource (except the nodes it removes, and cloud-image
-// downloads), or when the negative control is NOT flagged.
+// downloads), when a new node's join secrets differ from the ones the state's seeds give the
+// running nodes, or when a negative control is NOT flagged.
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const yaml = require('js-yaml');
 const { classes } = require('./classes');
-const { day1State } = require('./state');
+const { day1State, withSeeds, seedsOf } = require('./state');
+const { secretMismatches } = require('./secrets');
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const WORK = process.argv[2];
@@ -61,10 +63,10 @@ const env = {
 };
 const tf = (...args) => run(TF, [`-chdir=${stackDir}`, ...args], { env });
 
-/** Plans `config` against the current state; returns `terraform show -json` of the plan. */
-function plan(config) {
+/** Plans `config` against the current state (`replace`: addresses forced to be replaced); returns `terraform show -json` of the plan. */
+function plan(config, replace = []) {
   fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(config, null, 2));
-  tf('plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', '-out=day2.plan');
+  tf('plan', '-refresh=false', '-lock=false', '-input=false', '-no-color', ...replace.map((a) => `-replace=${a}`), '-out=day2.plan');
   return JSON.parse(tf('show', '-json', 'day2.plan'));
 }
 
@@ -100,7 +102,9 @@ function summarize(p, existing, cls) {
       }
     }
     const destructive = action === 'replace' || action === 'delete';
-    const allowed = ((cls.removed ?? []).includes(rc.name) && action === 'delete') || (REPLACEABLE.has(rc.type) && action === 'replace');
+    const allowed =
+      ((cls.removed ?? []).includes(rc.name) && action === 'delete') ||
+      (action === 'replace' && (REPLACEABLE.has(rc.type) || (cls.replace ?? []).includes(rc.address)));
     if (destructive && existing.has(rc.address) && !allowed) offences.push(`${action} ${rc.address}`);
   }
   return { counts, vmUpdates: [...vmUpdates].sort(), offences };
@@ -131,11 +135,16 @@ function main() {
   const rows = [];
   classes.forEach((cls, i) => {
     const t = Date.now();
-    const p = plan(configs[i]);
+    // A class may plan against an older cluster's state (other join-secret seeds).
+    const classState = cls.seeds ? withSeeds(state, 'join_secrets', cls.seeds.keys) : state;
+    fs.writeFileSync(statePath, JSON.stringify(classState, null, 2));
+    const p = plan(configs[i], cls.replace);
+    fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
     fs.writeFileSync(path.join(WORK, `plan-${i + 1}.json`), JSON.stringify(p)); // kept with DAY2_KEEP=1
     const s = summarize(p, existing, cls);
+    if (cls.secrets) s.offences.push(...secretMismatches(p, cls.secrets.node, cls.secrets.generation, seedsOf(classState, 'join_secrets')));
     rows.push({ cls, ...s });
-    log(`${i + 1}/${classes.length} ${cls.name}: ${s.offences.length ? `FLAGGED (${s.offences.length})` : 'ok'} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
+    log(`${i + 1}/${classes.length} ${cls.name}: ${s.offences.length ? `FLAGGED (${s.offences.length}: ${s.offences[0]})` : 'ok'} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
   });
 
   const types = ['vm', 'snippet', 'image', 'secrets'];
@@ -157,7 +166,7 @@ function main() {
     for (const r of failures) log(`FAIL ${r.cls.name}: ${r.cls.mustFail ? 'the negative control was not flagged: the check cannot fail' : r.offences.join(', ')}`);
     process.exit(1);
   }
-  log('no existing VM, snippet or secret is replaced or deleted, except removed nodes; the negative control is flagged');
+  log('no existing VM, snippet or secret is replaced or deleted, except removed nodes; new control planes get the running nodes\' join secrets; the negative controls are flagged');
 }
 
 main();

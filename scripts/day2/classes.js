@@ -4,6 +4,11 @@
 //   file        the spec's file name (absent: lab.yaml)
 //   stack(tf)   mutates the synthesized cdk.tf.json (a change no spec field makes)
 //   removed     node names whose resources this class may delete
+//   seeds       plan against a state whose terraform_data.join_secrets holds these seed keys
+//   replace     addresses planned with -replace (an operator's command; replacing them is allowed)
+//   secrets     { node, generation }: that new node's snippet must carry the join secrets the
+//               state's seeds give under that generation (scripts/day2/secrets.js), i.e. the
+//               secrets of the running nodes
 //   mustFail    a negative control: the check has to flag it, or the check itself is broken
 const crypto = require('node:crypto');
 
@@ -18,13 +23,22 @@ function ed25519Key(comment) {
   return `ssh-ed25519 ${blob.toString('base64')} ${comment}`;
 }
 
+/** Clusters created before the v2 join secrets: their state holds seeds a..f only. */
+const V1_SEEDS = { keys: ['a', 'b', 'c', 'd', 'e', 'f'] };
+const fiveControlPlanes = (d) => { d.controlPlane.count = 5; };
+
 const classes = [
   { name: 'add a worker', spec: (d) => { d.workers[0].count = 4; } },
   { name: 'add a pool', spec: (d) => { d.workers.push({ name: 'batch', count: 2, cores: 2, memory: 4096, disk: 50, ipStart: '10.20.0.41' }); } },
   { name: 'kubernetes 1.30.3 -> 1.30.4', spec: (d) => { d.kubernetes.version = '1.30.4'; } },
   { name: 'kubernetes 1.30.3 -> 1.31.10', spec: (d) => { d.kubernetes.version = '1.31.10'; } },
   { name: 'add an SSH key', spec: (d) => { d.ssh.authorizedKeys.push(ed25519Key('second@lab')); } },
-  { name: 'control planes 3 -> 5', spec: (d) => { d.controlPlane.count = 5; } },
+  { name: 'control planes 3 -> 5', spec: fiveControlPlanes, secrets: { node: 'lab-cp-4', generation: 'v2' } },
+  // A cluster created by an older pve-k8s keeps its (weaker, v1) secrets: a control plane added
+  // now must get the encryption key the running ones have, or it cannot read the Secrets.
+  { name: 'control planes 3 -> 5, cluster created with v1 seeds', spec: fiveControlPlanes, seeds: V1_SEEDS, secrets: { node: 'lab-cp-4', generation: 'v1' } },
+  // OPERATIONS.md "Rotating the join secrets": new seeds; every VM and snippet keeps its day-1 content.
+  { name: 'rotate the join secrets (v1 cluster, -replace seeds)', seeds: V1_SEEDS, replace: ['terraform_data.join_secrets'] },
   { name: 'containerd.registryMirrors', spec: (d) => { d.containerd = { registryMirrors: [{ registry: 'docker.io', endpoint: 'https://mirror.lab.example.internal' }] }; } },
   { name: 'addons.gitops.revision', spec: (d) => { d.addons.gitops.revision = 'release-2'; } },
   { name: 'addons.gitops.engine flux', spec: (d) => { d.addons.gitops.engine = 'flux'; } },
@@ -46,6 +60,28 @@ const classes = [
     },
   },
   { name: 'NEGATIVE CONTROL: rename the worker pool', spec: (d) => { d.workers[0].name = 'general'; }, mustFail: true },
+  {
+    // Seeds no longer frozen: the next apply re-rolls them, and a new control plane gets secrets
+    // unknown to the running ones (no resource is replaced: only the secrets assertion sees it).
+    name: 'NEGATIVE CONTROL: v1 cluster, seeds without ignore_changes',
+    spec: fiveControlPlanes,
+    seeds: V1_SEEDS,
+    stack: (tf) => { delete tf.resource.terraform_data.join_secrets.lifecycle; },
+    secrets: { node: 'lab-cp-4', generation: 'v1' },
+    mustFail: true,
+  },
+  {
+    // A "harmless" refactor of a derivation (seeds in another order) changes the key new nodes get.
+    name: 'NEGATIVE CONTROL: encryption key derivation changed',
+    spec: fiveControlPlanes,
+    stack: (tf) => {
+      const before = tf.locals.encryption_key;
+      tf.locals.encryption_key = before.replace('encryption_1, local.join_seeds.encryption_2', 'encryption_2, local.join_seeds.encryption_1');
+      if (tf.locals.encryption_key === before) throw new Error('day2 classes: the encryption key derivation has another form; update this negative control');
+    },
+    secrets: { node: 'lab-cp-4', generation: 'v2' },
+    mustFail: true,
+  },
 ];
 
 module.exports = { classes };

@@ -55,6 +55,24 @@ function sensitivePaths(tree, prefix = []) {
   return [];
 }
 
+/** terraform_data input and output: a map of uuid() calls, stored with its type (a dynamic attribute). */
+function seedAttributes(address, keys) {
+  const input = Object.fromEntries(keys.map((k) => [k, uuid(`${address}.${k}`)]));
+  const typed = { value: input, type: ['object', Object.fromEntries(keys.map((k) => [k, 'string']))] };
+  return { input: typed, output: typed };
+}
+
+/** A copy of `state` whose terraform_data `name` holds the seeds `keys` (e.g. an older generation's). */
+function withSeeds(state, name, keys) {
+  const copy = structuredClone(state);
+  const r = copy.resources.find((x) => x.type === 'terraform_data' && x.name === name);
+  Object.assign(r.instances[0].attributes, seedAttributes(`terraform_data.${name}`, keys));
+  return copy;
+}
+
+/** The seed values of terraform_data `name` in `state`. */
+const seedsOf = (state, name) => state.resources.find((x) => x.type === 'terraform_data' && x.name === name).instances[0].attributes.output.value;
+
 /**
  * plan: `terraform show -json` of the day-1 plan; schemas: `terraform providers schema -json`;
  * config: the stack's cdk.tf.json (terraform_data's input is uuid() calls, unknown until apply).
@@ -66,10 +84,7 @@ function day1State(plan, schemas, config) {
     if (!schema) throw new Error(`day2 state: no schema for ${r.type} (${r.provider_name})`);
     const values = structuredClone(r.values);
     if (r.type === 'terraform_data') {
-      // dynamic attributes are stored with their type; the input is a map of uuid() calls.
-      const input = Object.fromEntries(Object.keys(config.resource.terraform_data[r.name].input).map((k) => [k, uuid(`${r.address}.${k}`)]));
-      const typed = { value: input, type: ['object', Object.fromEntries(Object.keys(input).map((k) => [k, 'string']))] };
-      Object.assign(values, { id: uuid(r.address), input: typed, output: typed, triggers_replace: null });
+      Object.assign(values, { id: uuid(r.address), triggers_replace: null }, seedAttributes(r.address, Object.keys(config.resource.terraform_data[r.name].input)));
     } else {
       fill(values, changes.get(r.address).change.after_unknown, schema.block, r);
     }
@@ -84,4 +99,4 @@ function day1State(plan, schemas, config) {
   return { version: 4, terraform_version: plan.terraform_version, serial: 1, lineage: uuid('day1'), outputs: {}, resources, check_results: null };
 }
 
-module.exports = { day1State };
+module.exports = { day1State, withSeeds, seedsOf };

@@ -25,14 +25,14 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-/** What Terraform would put in state: same formats as infra/join-secrets.ts derives from uuid(). */
+/** What Terraform would put in state: the formats infra/join-secrets.ts derives for a new (v2) cluster. */
 function newSecrets() {
   const alnum = (n) => Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
   return {
     bootstrap_token: `${alnum(6)}.${alnum(16)}`,
     certificate_key: randomBytes(32).toString('hex'),
-    encryption_key: Buffer.from(randomBytes(16).toString('hex')).toString('base64'),
-    keepalived_password: randomBytes(4).toString('hex'),
+    encryption_key: randomBytes(32).toString('base64'),
+    keepalived_password: randomBytes(6).toString('base64'),
   };
 }
 

@@ -6,7 +6,7 @@ describe('facts exported for the manifests side', () => {
     const m = controlPlaneMetrics(lab());
     expect(m.controllerManager).toEqual({ bindAddress: '0.0.0.0', port: 10257, scheme: 'https', targets: ['10.20.0.11:10257', '10.20.0.12:10257', '10.20.0.13:10257'] });
     expect(m.scheduler.targets).toEqual(['10.20.0.11:10259', '10.20.0.12:10259', '10.20.0.13:10259']);
-    expect(m.etcd).toMatchObject({ port: 2381, scheme: 'http' });
+    expect(m.etcd).toEqual({ bindAddress: 'node IP', port: 2381, scheme: 'http', targets: ['10.20.0.11:2381', '10.20.0.12:2381', '10.20.0.13:2381'] });
     expect(m.apiServer.targets).toEqual(['10.20.0.11:6443', '10.20.0.12:6443', '10.20.0.13:6443']);
   });
 

@@ -1,8 +1,10 @@
 import {
   NODE_PATHS, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, BOOTSTRAP_TOKEN_TTL, renderEncryptionConfig, renderAuditPolicy, KUBELET_SERVING_CERTS,
+  renderAdmissionConfig, podSecurityExemptNamespaces,
 } from '../../cloud-init';
+import { render as renderManifests } from '../manifests/helpers';
 import * as yaml from 'js-yaml';
-import { dev, docs, FAKE_SECRETS, lab, labDedicated, labOnMinor, labWithoutWorkers, node } from './helpers';
+import { cloudConfig, dev, docs, FAKE_SECRETS, lab, labDedicated, labOnMinor, labWith, labWithoutWorkers, node } from './helpers';
 
 const kinds = (text: string) => docs(text).map((d) => d.kind);
 const doc = (text: string, kind: string) => docs(text).find((d) => d.kind === kind)!;
@@ -90,10 +92,50 @@ describe('kubeadm config', () => {
       'audit-log-maxbackup': '10',
       'audit-log-maxsize': '100',
       'encryption-provider-config': NODE_PATHS.encryptionConfig,
+      'admission-control-config-file': NODE_PATHS.admissionConfig,
     });
     const mounts = api.extraVolumes.map((v: { mountPath: string }) => v.mountPath);
-    expect(mounts).toEqual([NODE_PATHS.auditPolicyDir, NODE_PATHS.auditLogDir, NODE_PATHS.encryptionDir]);
-    for (const p of [NODE_PATHS.auditPolicy, NODE_PATHS.encryptionConfig]) expect(mounts.some((d: string) => p.startsWith(`${d}/`))).toBe(true);
+    expect(mounts).toEqual([NODE_PATHS.auditPolicyDir, NODE_PATHS.auditLogDir, NODE_PATHS.encryptionDir, NODE_PATHS.admissionDir]);
+    for (const p of [NODE_PATHS.auditPolicy, NODE_PATHS.encryptionConfig, NODE_PATHS.admissionConfig]) expect(mounts.some((d: string) => p.startsWith(`${d}/`))).toBe(true);
+    expect(api.extraVolumes.find((v: { mountPath: string }) => v.mountPath === NODE_PATHS.admissionDir).readOnly).toBe(true);
+  });
+
+  test('GIVEN a control plane WHEN kube-apiserver starts THEN PodSecurity reads the AdmissionConfiguration cloud-init writes (0600)', () => {
+    const m = lab();
+    const c = cloudConfig(m, 'lab-cp-2');
+    expect(c.write_files.find((f: { path: string }) => f.path === NODE_PATHS.admissionConfig)).toMatchObject({ permissions: '0600', content: renderAdmissionConfig(m) });
+    expect(doc(initOf(m), 'ClusterConfiguration').apiServer.extraArgs['enable-admission-plugins'].split(',')).toContain('PodSecurity');
+    expect(cloudConfig(m, 'lab-worker-1').write_files.map((f: { path: string }) => f.path)).not.toContain(NODE_PATHS.admissionConfig);
+  });
+
+  test('GIVEN an unlabelled namespace THEN the Pod Security default enforces baseline and audits and warns restricted, at the cluster minor', () => {
+    const cfg = yaml.load(renderAdmissionConfig(lab())) as any;
+    expect(cfg).toMatchObject({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration' });
+    expect(cfg.plugins).toHaveLength(1);
+    expect(cfg.plugins[0].name).toBe('PodSecurity');
+    expect(cfg.plugins[0].configuration.defaults).toEqual({
+      enforce: 'baseline', 'enforce-version': 'v1.30', audit: 'restricted', 'audit-version': 'v1.30', warn: 'restricted', 'warn-version': 'v1.30',
+    });
+    expect(cfg.plugins[0].configuration.exemptions.usernames).toEqual([]);
+    expect(cfg.plugins[0].configuration.exemptions.runtimeClasses).toEqual([]);
+  });
+
+  test('GIVEN the add-ons WHEN exemptions are derived THEN they are kube-system and exactly the namespaces the security baseline labels privileged', () => {
+    for (const m of [lab(), dev(), labDedicated()]) {
+      const exempt = (yaml.load(renderAdmissionConfig(m)) as any).plugins[0].configuration.exemptions.namespaces;
+      const privileged = renderManifests(m).objects
+        .filter((o) => o.obj.kind === 'Namespace' && o.obj.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'privileged')
+        .map((o) => o.obj.metadata.name);
+      expect(privileged.length).toBeGreaterThan(0);
+      expect(exempt).toEqual(['kube-system', ...privileged].sort());
+    }
+  });
+
+  test('GIVEN an add-on switched off WHEN exemptions are derived THEN its namespace is no longer exempt', () => {
+    const without = podSecurityExemptNamespaces(labWith((d) => { d.addons.monitoring = { enabled: false }; }));
+    expect(podSecurityExemptNamespaces(lab())).toContain('monitoring');
+    expect(without).not.toContain('monitoring');
+    expect(without).toContain('kube-system');
   });
 
   test('encryption at rest uses secretbox with the given key, identity last', () => {
@@ -116,11 +158,16 @@ describe('kubeadm config', () => {
     expect([c.apiServer, c.controllerManager, c.scheduler].map((x) => x.extraArgs.profiling)).toEqual(['false', 'false', 'false']);
   });
 
-  test('controller-manager, scheduler and etcd metrics listen where monitoring can scrape them', () => {
+  test('controller-manager and scheduler metrics (authenticated HTTPS) listen where monitoring can scrape them', () => {
     const c = doc(initOf(), 'ClusterConfiguration');
     expect(c.controllerManager.extraArgs['bind-address']).toBe('0.0.0.0');
     expect(c.scheduler.extraArgs['bind-address']).toBe('0.0.0.0');
-    expect(c.etcd.local.extraArgs['listen-metrics-urls']).toBe('http://0.0.0.0:2381');
+  });
+
+  test('GIVEN the shared ClusterConfiguration THEN it sets no etcd metrics listener (kubeadm keeps 127.0.0.1:2381 for its probes; the node IP comes from a per-node patch)', () => {
+    for (const m of [lab(), labOnMinor('1.31.4')]) {
+      expect(doc(initOf(m), 'ClusterConfiguration').etcd).toEqual({ local: { dataDir: '/var/lib/etcd' } });
+    }
   });
 
   test('kube-proxy is skipped (Cilium replaces it)', () => {
@@ -138,14 +185,18 @@ describe('kubeadm config', () => {
     });
   });
 
-  test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) via a per-node kubeadm patch', () => {
+  test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) and etcd serves metrics on loopback and its node IP only, via per-node kubeadm patches', () => {
     const m = lab();
     for (const cp of m.controlPlanes) {
       const patches = renderKubeadmPatches(m, cp);
-      expect(Object.keys(patches)).toEqual(['kube-apiserver0+json.yaml']);
+      expect(Object.keys(patches)).toEqual(['kube-apiserver0+json.yaml', 'etcd0+json.yaml']);
       expect(yaml.load(patches['kube-apiserver0+json.yaml']!)).toEqual([
         { op: 'add', path: '/spec/containers/0/command/-', value: `--bind-address=${cp.ip}` },
       ]);
+      expect(yaml.load(patches['etcd0+json.yaml']!)).toEqual([
+        { op: 'add', path: '/spec/containers/0/command/-', value: `--listen-metrics-urls=http://127.0.0.1:2381,http://${cp.ip}:2381` },
+      ]);
+      expect(patches['etcd0+json.yaml']).not.toContain('0.0.0.0');
     }
     expect(doc(initOf(m), 'InitConfiguration').patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });
     expect(docs(renderKubeadmConfig(m, node(m, 'lab-cp-3'), FAKE_SECRETS))[0]!.patches).toEqual({ directory: NODE_PATHS.kubeadmPatches });

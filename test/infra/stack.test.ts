@@ -81,10 +81,20 @@ describe('the cluster stack (lab)', () => {
     expect(tf.locals.bootstrap_token).toMatch(/^\$\{sensitive\(/);
   });
 
+  test('GIVEN the join secrets output WHEN Terraform shows outputs THEN it is sensitive and holds only the four secrets', () => {
+    expect(tf.output.join_secrets.sensitive).toBe(true);
+    expect(tf.output.join_secrets.value).toEqual({
+      bootstrap_token: '${local.bootstrap_token}',
+      certificate_key: '${local.certificate_key}',
+      encryption_key: '${local.encryption_key}',
+      keepalived_password: '${local.keepalived_password}',
+    });
+  });
+
   test('the outputs name the nodes, the API endpoint and the kubeconfig command', () => {
     expect(tf.output.api_endpoint.value).toBe('https://10.20.0.10:6443');
     expect(Object.keys(tf.output.nodes.value)).toHaveLength(6);
-    expect(tf.output.kubeconfig_command.value).toBe('ssh ubuntu@10.20.0.11 sudo cat /etc/kubernetes/admin.conf > kubeconfig-lab.yaml');
+    expect(tf.output.kubeconfig_command.value).toMatch(/^\(umask 077 && ssh ubuntu@10.20.0.11 sudo cat \/etc\/kubernetes\/admin.conf > kubeconfig-lab.yaml.new /);
   });
 
   test('day 2: a VM never reboots for an in-place change, keeps its day-1 image and user data, and shuts down cleanly when removed', () => {

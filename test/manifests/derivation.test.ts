@@ -1,4 +1,6 @@
 /** Values derived from the spec follow the spec; version pins change only what they pin. */
+import * as yaml from 'js-yaml';
+import { renderKubeadmPatches } from '../../cloud-init';
 import { CHARTS } from '../../spec';
 import { defaultVersions, type PlatformVersions } from '../../manifests';
 import { changedLines, labModel, render } from './helpers';
@@ -68,5 +70,20 @@ describe('GIVEN a copy of the version pins with one chart bumped', () => {
     for (const f of changed) {
       expect(changedLines(a.manifests.get(f)!, b.manifests.get(f)!).after).toEqual(['    app.kubernetes.io/version: v1.18.7']);
     }
+  });
+});
+
+describe('GIVEN the control planes\' etcd metrics listeners', () => {
+  it('WHEN monitoring scrapes etcd THEN it scrapes exactly the addresses the kubeadm patches make etcd bind, never a wildcard', () => {
+    const model = labModel();
+    const etcd = find(render(model), 'Application', 'kube-prometheus-stack')!.spec.source.helm.valuesObject.kubeEtcd;
+    const bound = model.controlPlanes.flatMap((cp) => {
+      const patch = yaml.load(renderKubeadmPatches(model, cp)['etcd0+json.yaml']!) as { value: string }[];
+      return patch[0]!.value.replace('--listen-metrics-urls=', '').split(',').map((u) => new URL(u));
+    });
+    expect(etcd.endpoints).toEqual(model.controlPlanes.map((cp) => cp.ip));
+    for (const ip of etcd.endpoints) expect(bound.some((u) => u.hostname === ip && Number(u.port) === etcd.service.targetPort)).toBe(true);
+    expect(bound.map((u) => u.hostname)).not.toContain('0.0.0.0');
+    expect(etcd.serviceMonitor.scheme).toBe('http');
   });
 });

@@ -1,7 +1,10 @@
 import { renderOperations } from '../../runbooks/operations';
 import { terraformAddress } from '../../infra/addresses';
 import { CLUSTER_PROBE, NODE_PATHS, renderHaproxyConfig } from '../../cloud-init';
-import { dev, lab, labDedicated } from '../cloud-init/helpers';
+import { spawnSync } from 'node:child_process';
+import { renderEncryptionConfig, renderEncryptionConfigKeys } from '../../cloud-init';
+import { ENCRYPTION_ROTATION } from '../../runbooks/join-secrets';
+import { dev, FAKE_SECRETS, lab, labDedicated } from '../cloud-init/helpers';
 
 describe('OPERATIONS.md', () => {
   const doc = renderOperations(lab());
@@ -59,6 +62,61 @@ describe('OPERATIONS.md', () => {
 
   test('never holds a secret value, only where secrets live', () => {
     expect(doc).not.toMatch(/[a-z0-9]{6}\.[a-z0-9]{16}/);
-    expect(doc).toContain('Never replace `terraform_data.join_secrets`');
+    expect(doc).toContain('Never replace `terraform_data.join_secrets` except as below');
+  });
+
+  test('GIVEN the join-secret rotation WHEN rendered THEN every shell block is valid bash and no value is written to a file', () => {
+    const section = doc.slice(doc.indexOf('## Join secrets'));
+    const blocks = [...section.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    for (const block of blocks) {
+      // <placeholders> are the operator's to fill in
+      const r = spawnSync('bash', ['-n'], { input: block.replace(/<[a-z-]+>/g, 'X'), encoding: 'utf8' });
+      expect([block.slice(0, 40), r.status, r.stderr]).toEqual([block.slice(0, 40), 0, '']);
+      expect(block).not.toMatch(/join_secrets[^\n]*> *[^/&]/); // terraform output never redirected to a file
+    }
+    expect(section).toContain('terraform apply -replace=terraform_data.join_secrets');
+  });
+});
+
+describe('the encryption key rotation', () => {
+  type Key = { readonly name: string; readonly secret: string };
+  /** Whether every API server can read every stored Secret (each carries its key's name). */
+  const readable = (servers: readonly (readonly Key[])[], stored: readonly Key[]) =>
+    stored.every((d) => servers.every((keys) => keys.some((k) => k.name === d.name && k.secret === d.secret)));
+
+  /**
+   * Rolls `phases` out over three API servers one at a time, as OPERATIONS.md does: after each
+   * step every server writes with its first key; a rewrite re-encrypts everything with the first key.
+   */
+  function rollOut(phases: readonly { keys: readonly Key[]; rewrite: boolean }[]) {
+    const start: Key[] = [{ name: 'key1', secret: '${OLD_KEY}' }];
+    const servers: (readonly Key[])[] = [start, start, start];
+    let stored: Key[] = [start[0]!];
+    const unreadable: string[] = [];
+    phases.forEach((phase, p) => {
+      servers.forEach((_, i) => {
+        servers[i] = phase.keys;
+        stored = [...stored, ...servers.map((keys) => keys[0]!)];
+        if (!readable(servers, stored)) unreadable.push(`phase ${p + 1}, server ${i + 1}`);
+      });
+      if (phase.rewrite) stored = [phase.keys[0]!];
+    });
+    return { unreadable, stored: [...new Set(stored.map((k) => `${k.name}=${k.secret}`))], last: phases.at(-1)!.keys };
+  }
+
+  test('GIVEN the five phases WHEN rolled out one API server at a time THEN every Secret stays readable by every API server', () => {
+    expect(rollOut(ENCRYPTION_ROTATION).unreadable).toEqual([]);
+  });
+
+  test('GIVEN the rotation done THEN only the new key is in use, under the day-1 name, in the file a new control plane gets', () => {
+    const end = rollOut(ENCRYPTION_ROTATION);
+    expect(end.stored).toEqual(['key1=${NEW_KEY}']);
+    expect(renderEncryptionConfigKeys(end.last)).toBe(renderEncryptionConfig({ ...FAKE_SECRETS, encryptionKey: '${NEW_KEY}' }));
+  });
+
+  test('GIVEN a broken rotation (the new key written before every API server knows it) THEN the simulation catches it', () => {
+    const naive = [{ keys: [{ name: 'key2', secret: '${NEW_KEY}' }, { name: 'key1', secret: '${OLD_KEY}' }], rewrite: true }];
+    expect(rollOut(naive).unreadable).not.toEqual([]);
   });
 });
