@@ -1,11 +1,12 @@
 //go:build tools
 
-// Package tools pins k8s.io/kubernetes v1.30.3 so that scripts/k8s-tools.sh can
-// build kubeadm, kubelet, kubectl and the control-plane binaries reproducibly with `go build` from
-// this module (go.mod + go.sum). k8s.io/kubernetes points its staging modules
-// (k8s.io/api, k8s.io/client-go, ...) at v0.0.0 + `replace => ./staging/...`;
-// replace directives are ignored in dependencies, so go.mod here replaces every
-// staging module with its published v0.30.3 tag.
+// Package tools pins k8s.io/kubernetes at the version go.mod names (here: the default version,
+// built by scripts/k8s-tools.sh; tools/e2e/kubernetes-next, whose tools.go links here: the e2e
+// upgrade's target, built by scripts/e2e/build-tools.sh) so that kubeadm, kubelet, kubectl and the
+// control-plane binaries build reproducibly with `go build` from the module (go.mod + go.sum).
+// k8s.io/kubernetes points its staging modules (k8s.io/api, k8s.io/client-go, ...) at v0.0.0 +
+// `replace => ./staging/...`; replace directives are ignored in dependencies, so go.mod replaces
+// every staging module with its published v0.<minor>.<patch> tag.
 package tools
 
 import (

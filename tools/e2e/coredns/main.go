@@ -1,5 +1,6 @@
-// Command coredns is CoreDNS v1.11.1 (the version kubeadm 1.30 deploys) with only the plugins of
-// kubeadm's default Corefile. The full plugin set cannot be built from the Go module proxy here
+// Command coredns is CoreDNS at the version go.mod pins (tools/e2e/coredns: what kubeadm deploys
+// for the e2e spec's version; tools/e2e/coredns-next, whose main.go links here: for its upgrade
+// target) with only the plugins of kubeadm's default Corefile. The full plugin set cannot be built from the Go module proxy here
 // (a DataDog tracing dependency is refused), and the e2e cluster needs nothing else.
 package main
 
