@@ -1,7 +1,8 @@
 /**
  * What `cdk8s synth` runs (through bin/cdk8s-app.ts): regenerates dist/<cluster>/ for every
  * clusters/*.yaml exactly as `npm run synth` does (manifests, node review copies, versions.json,
- * RESTORE.md). Writes nothing else: Terraform's files (state/, cdktf.out/) are never touched.
+ * RESTORE.md), and creates a missing users' folder apps/<cluster>/ as it does. Writes nothing
+ * else: Terraform's files (state/, cdktf.out/) are never touched.
  *
  * cdk8s-cli empties its output folder before it runs the app, so cdk8s.yaml points that at a
  * scratch folder (.cdk8s.out) and this replaces dist/<cluster>/ itself, only after every spec
@@ -11,7 +12,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { replaceDir, withTempDir } from './atomic';
-import { writeClusterDist } from './dist';
+import { scaffoldAppsFolder, writeClusterDist } from './dist';
 
 export interface RunCdk8sOptions {
   /** Project root. @default the current folder */
@@ -42,6 +43,8 @@ export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
     });
     for (const { model } of specs) {
       stderr.write(`[cdk8s] ${model.name}: wrote ${join(dist, model.name)}/ (commit it: the GitOps engine syncs from there); .cdk8s.out/ below is only cdk8s-cli's scratch copy\n`);
+      const apps = scaffoldAppsFolder(model, root);
+      if (apps) stderr.write(`[cdk8s] ${model.name}: created ${join(root, apps)}/ for your own manifests (yours: synth never touches it again; commit it)\n`);
     }
     // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
     const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;

@@ -1,8 +1,9 @@
 /** dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
 import { renderManifestFiles } from '../manifests';
+import { renderAppsReadme } from '../runbooks/apps-readme';
 import { renderOperations } from '../runbooks/operations';
 import { renderTopology } from '../runbooks/topology';
 import { renderUpgradeRunbook, renderUpgradeScript } from '../upgrade';
@@ -40,4 +41,18 @@ export function writeFiles(dir: string, files: readonly DistFile[]): void {
 /** Writes dist/<cluster>/ into `dir` (an empty folder). */
 export function writeClusterDist(model: ClusterModel, dir: string): void {
   writeFiles(dir, renderClusterDist(model));
+}
+
+/**
+ * Creates the users' folder apps/<cluster>/ under `root` with its README, only when the cluster has
+ * a GitOps root to sync it and the folder does not exist: synth never writes into an existing one.
+ * Returns the folder it created, relative to `root`, or undefined.
+ */
+export function scaffoldAppsFolder(model: ClusterModel, root: string): string | undefined {
+  if (!model.gitops.bootstrap) return undefined;
+  const dir = join(root, model.gitops.appsPath);
+  if (existsSync(dir)) return undefined;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'README.md'), renderAppsReadme(model), { flag: 'wx' });
+  return model.gitops.appsPath;
 }

@@ -13,7 +13,7 @@ import { parseSynthArgs, UsageError, USAGE } from './args';
 import { installFiles, replaceDir, withTempDir } from './atomic';
 import { BackgroundWriter } from './background-writer';
 import { topologyTable } from '../runbooks/topology';
-import { renderClusterDist } from './dist';
+import { renderClusterDist, scaffoldAppsFolder } from './dist';
 
 export interface Output {
   write(text: string): unknown;
@@ -72,7 +72,9 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
   });
   for (const note of applyStateMoves(moves)) io.stderr.write(`notice: ${note}\n`);
   for (const model of models) {
+    const apps = scaffoldAppsFolder(model, out);
     io.stdout.write(`synthesized ${model.name}: ${model.nodes.length} nodes -> ${join(args.out, 'cdktf.out', 'stacks', model.name)}, ${join(args.out, 'dist', model.name)}\n`);
+    if (apps) io.stdout.write(`  created ${join(args.out, apps)}/ for your own manifests (yours: synth never touches it again; commit it)\n`);
     io.stdout.write(topologyTable(model));
   }
   return 0;

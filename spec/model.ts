@@ -137,6 +137,12 @@ export interface GitopsModel {
   readonly engine: 'argocd' | 'flux' | 'none';
   /** Folder of the repository the engine syncs: dist/<name>/manifests. */
   readonly path: string;
+  /**
+   * The users' folder of the repository, apps/<name>: their own manifests and Applications. Synth
+   * never writes or deletes anything in it (dist/ is entirely generated and replaced); with a root,
+   * an Application (Argo CD) or Kustomization (Flux) in dist/ syncs it.
+   */
+  readonly appsPath: string;
   /** The repository and revision the root points at; undefined without addons.gitops.repoUrl. */
   readonly root?: {
     readonly repoUrl: string;
@@ -383,9 +389,10 @@ function storageOf(spec: ClusterSpec): StorageModel {
 function gitopsOf(spec: ClusterSpec): GitopsModel {
   const g = spec.addons.gitops;
   const path = `dist/${spec.name}/manifests`;
-  if (!g.repoUrl) return { engine: g.engine, path };
+  const appsPath = `apps/${spec.name}`;
+  if (!g.repoUrl) return { engine: g.engine, path, appsPath };
   const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision) };
-  return { engine: g.engine, path, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
+  return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
 }
 
 function sourcesOf(spec: ClusterSpec, minor: KubernetesMinor): SourcesModel {

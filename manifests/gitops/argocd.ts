@@ -5,6 +5,7 @@ import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { SYNC_WAVE } from '../labels';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
+import { APPS_NAME, APPS_WAVE } from './user-apps';
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const ARGOCD_NAMESPACE = GITOPS_BOOTSTRAP.argocd.namespace;
@@ -66,8 +67,9 @@ export function renderArgoGitApplication(scope: Chart, manifests: GitManifests):
 }
 
 /**
- * The project every platform Application belongs to, and the root Application (app of apps)
- * syncing dist/<cluster>/manifests; it adopts the root the bootstrap created.
+ * The project every platform Application belongs to, the root Application (app of apps) syncing
+ * dist/<cluster>/manifests (it adopts the root the bootstrap created), and the Application syncing
+ * the users' folder apps/<cluster>/ of the same repository and revision.
  */
 export function renderArgoRoot(scope: Chart, platform: Platform): void {
   const { model } = platform;
@@ -90,6 +92,18 @@ export function renderArgoRoot(scope: Chart, platform: Platform): void {
       source: { repoUrl: root.repoUrl, targetRevision: root.revision.name, path: model.gitops.path, directory: { recurse: true } },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['ServerSideApply=true'] },
+    },
+  });
+  // The users' folder: plain manifests (and their own Applications) in any sub-folder. No
+  // resources finalizer: deleting this Application leaves what it created. Objects without a
+  // namespace land in "default", as with kubectl apply.
+  new Application(scope, 'apps', {
+    metadata: { name: APPS_NAME, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE]: String(APPS_WAVE) } },
+    spec: {
+      project: ARGOCD_PROJECT,
+      source: { repoUrl: root.repoUrl, targetRevision: root.revision.name, path: model.gitops.appsPath, directory: { recurse: true } },
+      destination: { server: IN_CLUSTER, namespace: 'default' },
+      syncPolicy: syncPolicy({ prune: true }),
     },
   });
 }

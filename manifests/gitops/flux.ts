@@ -16,6 +16,7 @@ import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { fluxGitRef } from '../../spec';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
+import { APPS_NAME } from './user-apps';
 
 export const FLUX_NAMESPACE = GITOPS_BOOTSTRAP.flux.namespace;
 
@@ -78,7 +79,9 @@ export function renderFluxGitManifests(scope: Chart, manifests: GitManifests): K
 
 /**
  * One Kustomization per folder (each waits for its objects to be ready), ordered by
- * `dependsOn`, plus the root GitRepository/Kustomization the bootstrap created (adopted).
+ * `dependsOn`, plus the root GitRepository/Kustomization the bootstrap created (adopted) and the
+ * Kustomization of the users' folder apps/<cluster>/ (same source; it waits for nothing, so an
+ * unhealthy add-on never holds the users' applications back).
  * `folders` maps a folder under manifests/ to the folders it must follow.
  */
 export function renderFluxKustomizations(scope: Chart, platform: Platform, folders: ReadonlyMap<string, readonly string[]>): void {
@@ -93,6 +96,10 @@ export function renderFluxKustomizations(scope: Chart, platform: Platform, folde
     new Kustomization(scope, 'root', {
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootKustomization, namespace: FLUX_NAMESPACE },
       spec: { interval: '10m', path: `./${model.gitops.path}`, prune: true, sourceRef },
+    });
+    new Kustomization(scope, 'apps', {
+      metadata: { name: APPS_NAME, namespace: FLUX_NAMESPACE },
+      spec: { interval: '10m', path: `./${model.gitops.appsPath}`, prune: true, timeout: '10m', sourceRef },
     });
   }
   for (const [folder, after] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {

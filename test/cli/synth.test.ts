@@ -144,10 +144,10 @@ describe('npm run synth', () => {
     expect(out.stderr).toBe('');
   });
 
-  test('a successful synth leaves only cdktf.out and dist in the output folder', () => {
+  test('a successful synth leaves only cdktf.out, dist and the users\' apps folder it created in the output folder', () => {
     const target = join(tmp, 'only');
     expect(runSynth(['--out', target], capture().io)).toBe(0);
-    expect(readdirSync(target).sort()).toEqual(['cdktf.out', 'dist']);
+    expect(readdirSync(target).sort()).toEqual(['apps', 'cdktf.out', 'dist']);
     expect(readdirSync(join(target, 'dist')).sort()).toEqual(['dev', 'lab']);
   });
 

@@ -41,7 +41,7 @@ describe('the derived cluster model', () => {
       controlPlaneEndpoint: '192.168.50.10:6443',
     });
     expect(model.ingress).toEqual({ kind: 'nginx', ip: '192.168.50.240' });
-    expect(model.gitops).toEqual({ engine: 'argocd', path: 'dist/mini/manifests' });
+    expect(model.gitops).toEqual({ engine: 'argocd', path: 'dist/mini/manifests', appsPath: 'apps/mini' });
     expect(model.state).toEqual({ backend: 'local', path: 'state/mini.tfstate', legacyPath: 'terraform.mini.tfstate' });
     expect(model.hosts[0]).toEqual({ name: 'pve1', bridge: 'vmbr0', storage: { image: 'local', disk: 'local-lvm', snippets: 'local' } });
   });
