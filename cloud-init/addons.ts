@@ -3,13 +3,24 @@
  * GitOps release) and, when the spec names a repository, the GitOps engine and its root application.
  */
 import { toYaml } from '../format/yaml';
+import { argoCdRepositoryValues, fluxRootSourceSpec } from '../manifests/values/gitops-root';
 import { ciliumValues } from '../manifests/values/cilium';
-import { type ClusterModel, fluxGitRef } from '../spec';
+import type { ClusterModel } from '../spec';
 import { GITOPS_BOOTSTRAP } from './facts';
 
 /** Cilium Helm values file: exactly ciliumValues(model). */
 export function renderCiliumValues(model: ClusterModel): string {
   return toYaml(ciliumValues(model));
+}
+
+/**
+ * Helm values of the bootstrap's Argo CD install beyond the chart's defaults: the Git server's SSH
+ * host keys of a private repository (the GitOps release of Argo CD sets the same, so adopting the
+ * install changes nothing). Undefined when there is nothing to add.
+ */
+export function renderArgoCdBootstrapValues(model: ClusterModel): string | undefined {
+  const values = argoCdRepositoryValues(model);
+  return values ? toYaml(values) : undefined;
 }
 
 /** Root application(s) pointing the engine at dist/<cluster>/manifests; undefined without an engine. */
@@ -39,7 +50,7 @@ export function renderGitopsRoot(model: ClusterModel): string | undefined {
       apiVersion: 'source.toolkit.fluxcd.io/v1',
       kind: 'GitRepository',
       metadata: { name: f.rootSource, namespace: f.namespace },
-      spec: { interval: '5m', url: root.repoUrl, ref: fluxGitRef(root.revision) },
+      spec: fluxRootSourceSpec(model),
     }),
     toYaml({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',

@@ -2,7 +2,7 @@
 import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
 import { fillSecrets, SECRET_MARKERS } from './secrets';
-import { renderCiliumValues, renderGitopsRoot } from './addons';
+import { renderArgoCdBootstrapValues, renderCiliumValues, renderGitopsRoot } from './addons';
 import { renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 import { renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
@@ -72,6 +72,8 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
     if (model.cni === 'cilium') files.push({ path: p.ciliumValues, content: renderCiliumValues(model), permissions: '0600' });
     const root = renderGitopsRoot(model);
     if (root) files.push({ path: p.gitopsRoot, content: root, permissions: '0600' });
+    const argocdValues = model.gitops.bootstrap === 'argocd' ? renderArgoCdBootstrapValues(model) : undefined;
+    if (argocdValues) files.push({ path: p.argocdValues, content: argocdValues, permissions: '0600' });
   }
   if (runsLoadBalancer(model, node)) {
     files.push(

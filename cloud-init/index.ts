@@ -21,7 +21,7 @@ export {
   renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource,
   kubernetesAptRepo, kubernetesPackageVersion, criToolsPackageVersion, basePackages, runsKubernetes, HELD_PACKAGES,
 } from './os';
-export { renderCiliumValues, renderGitopsRoot } from './addons';
+export { renderArgoCdBootstrapValues, renderCiliumValues, renderGitopsRoot } from './addons';
 export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/bootstrap';
 export {
   controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, etcdMetricsUrls, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,

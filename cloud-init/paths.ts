@@ -27,6 +27,8 @@ export const NODE_PATHS = {
   osMirrorKey: '/etc/apt/keyrings/pve-k8s-os-mirror.asc',
   ciliumValues: '/etc/pve-k8s/cilium-values.yaml',
   gitopsRoot: '/etc/pve-k8s/gitops-root.yaml',
+  /** Extra Helm values of the bootstrap's Argo CD install (a private repository's SSH host keys). */
+  argocdValues: '/etc/pve-k8s/argocd-values.yaml',
   auditPolicyDir: '/etc/kubernetes/audit',
   auditPolicy: '/etc/kubernetes/audit/policy.yaml',
   auditLogDir: '/var/log/kubernetes/audit',

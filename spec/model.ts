@@ -131,6 +131,15 @@ export interface SourcesModel {
   readonly chartRepository?: string;
 }
 
+/** How the engine opens a private repository (spec addons.gitops.credentials). */
+export interface GitCredentialsModel {
+  /** The Secret, in the engine's namespace; created by the operator, only referenced here. */
+  readonly secretName: string;
+  readonly type: 'ssh' | 'https';
+  /** type ssh: known_hosts lines of the Git server, one per line, ending with a newline. */
+  readonly knownHosts?: string;
+}
+
 /** The GitOps engine and the root it syncs (spec addons.gitops). */
 export interface GitopsModel {
   /** Engine that applies dist/<name>/manifests; none: nothing does (the loader warns). */
@@ -148,6 +157,8 @@ export interface GitopsModel {
     readonly repoUrl: string;
     /** What addons.gitops.revision names: a commit, a tag or a branch (spec/git-ref.ts). */
     readonly revision: GitRevision;
+    /** A private repository: the Secret the operator creates (addons.gitops.credentials). */
+    readonly credentials?: GitCredentialsModel;
   };
   /** Engine the first control plane installs with the root: undefined with engine none or without a root. */
   readonly bootstrap?: 'argocd' | 'flux';
@@ -391,8 +402,19 @@ function gitopsOf(spec: ClusterSpec): GitopsModel {
   const path = `dist/${spec.name}/manifests`;
   const appsPath = `apps/${spec.name}`;
   if (!g.repoUrl) return { engine: g.engine, path, appsPath };
-  const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision) };
+  const c = g.credentials;
+  const credentials: GitCredentialsModel | undefined = c && {
+    secretName: c.secretName,
+    type: c.type,
+    ...(c.knownHosts !== undefined ? { knownHosts: knownHostsLines(c.knownHosts) } : {}),
+  };
+  const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision), ...(credentials ? { credentials } : {}) };
   return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
+}
+
+/** known_hosts text as the engines read it: its key lines, trimmed, one per line (comments and blank lines dropped). */
+function knownHostsLines(text: string): string {
+  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#')).join('\n') + '\n';
 }
 
 function sourcesOf(spec: ClusterSpec, minor: KubernetesMinor): SourcesModel {

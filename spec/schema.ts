@@ -12,6 +12,8 @@ import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS, supportedKubernetesVersionList
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+/** A Kubernetes object name (RFC 1123 subdomain): one label or several joined by dots. */
+const DNS_NAME_OR_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 const ipv4 = () => z.ipv4({ message: 'must be an IPv4 address like 10.0.0.10' });
 const cidr = () =>
@@ -172,6 +174,32 @@ export const LoadBalancerSchema = z
   .prefault({})
   .describe('How the API VIP is served.');
 
+/** One known_hosts line: host pattern(s), key type, base64 key (an optional comment after it). */
+const KNOWN_HOSTS_LINE = /^\S+ (ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,2}( .*)?$/;
+
+export const GitCredentialsSchema = z
+  .strictObject({
+    secretName: z
+      .string()
+      .max(253, { message: 'a Secret name has at most 253 characters' })
+      .regex(DNS_NAME_OR_LABEL, { message: "must be a Kubernetes Secret name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" })
+      .describe('Name of the Secret holding the credentials, in the namespace of the engine (argocd or flux-system). You create it; synth only references it.'),
+    type: z
+      .enum(['ssh', 'https'])
+      .describe('ssh = a deploy key (repoUrl ssh://... or, Argo CD only, git@host:path); https = a user name and token (repoUrl https://...).'),
+    knownHosts: z
+      .string()
+      .superRefine((text, ctx) => {
+        const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+        if (lines.length === 0) ctx.addIssue({ code: 'custom', message: 'holds no known_hosts line' });
+        const bad = lines.find((l) => !KNOWN_HOSTS_LINE.test(l));
+        if (bad !== undefined) ctx.addIssue({ code: 'custom', message: `not a known_hosts line ("<host> <key type> <base64 key>", as ssh-keyscan prints): ${JSON.stringify(bad.slice(0, 60))}` });
+      })
+      .optional()
+      .describe('type ssh: the Git server\'s public host keys as known_hosts lines (ssh-keyscan <host>, checked against a fingerprint you trust). Both engines refuse unknown host keys: Argo CD gets them in its argocd-ssh-known-hosts-cm, Flux in the Secret (SECRETS.md). @default none (required with type ssh)'),
+  })
+  .describe('How the GitOps engine authenticates to a private repository.');
+
 export const AddonsSchema = z
   .strictObject({
     cni: z
@@ -191,6 +219,9 @@ export const AddonsSchema = z
           })
           .default('main')
           .describe('What the root syncs: a branch name, refs/tags/<tag> for a tag, or a full 40-digit commit SHA. @default "main"'),
+        credentials: GitCredentialsSchema.optional().describe(
+          'Credentials of a private repoUrl: the name of a Secret you create in the engine\'s namespace (dist/<name>/SECRETS.md has the command); never the secret itself. @default none (a public repository)',
+        ),
       })
       .prefault({})
       .describe('The GitOps engine that applies dist/ from Git.'),

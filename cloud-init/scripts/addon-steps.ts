@@ -2,6 +2,7 @@
 import type { ClusterModel, NodeModel } from '../../spec';
 import type { ChartPin } from '../../spec';
 import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
+import { renderArgoCdBootstrapValues } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
 import { NODE_PATHS } from '../paths';
 import { IS_INIT_MODE, KUBECTL } from './kube-steps';
@@ -78,14 +79,23 @@ export function nodeReadyStep(node: NodeModel): Step {
 export function gitopsStep(model: ClusterModel): Step | undefined {
   const { bootstrap: engine, root } = model.gitops;
   if (!root) return undefined;
+  // A private repository: the operator's Secret may exist before this step (with its namespace:
+  // helm --create-namespace and a server-side apply both accept an existing one) or come later
+  // (the engine retries the fetch). Nothing here reads, creates or replaces it.
+  const secret = root.credentials && engine ? `${GITOPS_BOOTSTRAP[engine].namespace}/${root.credentials.secretName}` : undefined;
+  const waitForSecret = secret
+    ? [`log ${sq(`the root syncs once the repository Secret ${secret} exists (dist/${model.name}/SECRETS.md)`)}`]
+    : [];
   if (engine === 'argocd') {
     const c = CHARTS.argoCd;
     const a = GITOPS_BOOTSTRAP.argocd;
+    const values = renderArgoCdBootstrapValues(model) ? ` --values ${NODE_PATHS.argocdValues}` : '';
     return step('gitops', `Argo CD ${c.version} and the root Application (${root.repoUrl}).`, [
       `retry 5 15 ${HELM} upgrade --install ${a.release} ${chartRef(model, c)} --version ${sq(c.version)} \\`,
-      `  --namespace ${a.namespace} --create-namespace`,
+      `  --namespace ${a.namespace} --create-namespace${values}`,
       `${KUBECTL} wait --for=condition=Established crd/applications.argoproj.io --timeout=5m`,
       `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
+      ...waitForSecret,
     ]);
   }
   if (engine === 'flux') {
@@ -93,6 +103,7 @@ export function gitopsStep(model: ClusterModel): Step | undefined {
       `retry 5 15 ${KUBECTL} apply --server-side -f ${sq(FLUX_INSTALL_MANIFEST)}`,
       `${KUBECTL} wait --for=condition=Established crd/gitrepositories.source.toolkit.fluxcd.io crd/kustomizations.kustomize.toolkit.fluxcd.io --timeout=5m`,
       `retry 5 10 ${KUBECTL} apply -f ${NODE_PATHS.gitopsRoot}`,
+      ...waitForSecret,
     ]);
   }
   return undefined;

@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { AddonChart } from '../addon-chart';
 import { argoRepoUrl } from '../gitops/argocd';
+import { argoCdRepositoryValues } from '../values/gitops-root';
 import type { Platform } from '../platform';
 import { LARGE, MEDIUM, SMALL } from './resources';
 
@@ -44,6 +45,9 @@ export class ArgoCdChart extends AddonChart {
           params: { 'server.insecure': true },
           cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
           repositories: Object.fromEntries(ociRepos.map((r) => [r.name, { name: r.name, url: argoRepoUrl(r), type: 'helm', enableOCI: 'true' }])),
+          // The Git server's SSH host keys of a private root repository: the bootstrap installed
+          // Argo CD with the same values (cloud-init/addons.ts).
+          ...argoCdRepositoryValues(platform.model)?.configs,
         },
         server: {
           replicas: 2,

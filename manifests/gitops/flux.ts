@@ -16,6 +16,7 @@ import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { fluxGitRef } from '../../spec';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
+import { fluxRootSourceSpec } from '../values/gitops-root';
 import { APPS_NAME } from './user-apps';
 
 export const FLUX_NAMESPACE = GITOPS_BOOTSTRAP.flux.namespace;
@@ -91,7 +92,7 @@ export function renderFluxKustomizations(scope: Chart, platform: Platform, folde
   if (root) {
     new GitRepository(scope, 'root-source', {
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootSource, namespace: FLUX_NAMESPACE },
-      spec: { interval: '5m', url: root.repoUrl, ref: fluxGitRef(root.revision) },
+      spec: fluxRootSourceSpec(model),
     });
     new Kustomization(scope, 'root', {
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootKustomization, namespace: FLUX_NAMESPACE },

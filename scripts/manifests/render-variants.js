@@ -1,7 +1,7 @@
 // Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
-// addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero) and a
-// tenant as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
-// addons.ingress.controller = "gateway-api", so verify covers both GitOps renderings, the Gateway
+// addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero), a
+// tenant and HTTPS repository credentials as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
+// addons.ingress.controller = "gateway-api" (and SSH repository credentials), so verify covers both GitOps renderings, the Gateway
 // API option and the optional objects.
 // Usage: node scripts/manifests/render-variants.js <out>   (after `npx tsc -p .`)
 const { readFileSync } = require('node:fs');
@@ -22,12 +22,21 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   // Options the reference specs leave off: S3 (etcd upload + Velero) and a tenant namespace.
   doc.addons.backups = { ...(doc.addons.backups ?? {}), s3: { endpoint: 'https://s3.verify.invalid', bucket: `${model.name}-backups` } };
   doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'] }];
+  // A private repository over HTTPS (Flux: the root GitRepository's secretRef).
+  if (doc.addons.gitops.repoUrl) doc.addons.gitops.credentials = { secretName: 'verify-git-token', type: 'https' };
   synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'options', model.name));
   // The Gateway API ingress option (Cilium Gateway, HTTPRoutes, CRDs from Git), with either engine.
   const gw = yaml.load(readFileSync(file, 'utf8'));
   gw.addons = { ...(gw.addons ?? {}), ingress: { ...(gw.addons?.ingress ?? {}), controller: 'gateway-api' } };
+  // A private repository over SSH (Argo CD: the host keys in its chart values; Flux: secretRef).
+  if (gw.addons.gitops?.repoUrl) {
+    gw.addons.gitops = {
+      ...gw.addons.gitops, repoUrl: 'ssh://git@git.verify.invalid/platform/clusters.git',
+      credentials: { secretName: 'verify-deploy-key', type: 'ssh', knownHosts: 'git.verify.invalid ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl\n' },
+    };
+  }
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway', model.name));
   gw.addons.gitops = { ...(gw.addons.gitops ?? {}), engine: 'flux' };
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway-flux', model.name));
-  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant; gateway-api; gateway-api + flux)`);
+  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant (+ https repo credentials); gateway-api (+ ssh repo credentials); gateway-api + flux (+ ssh repo credentials))`);
 }

@@ -2,6 +2,7 @@
 import { CronError, parseCronSchedule } from '../cron';
 import type { ClusterSpec } from '../schema';
 import { repeats, type Report } from './report';
+import { gitCredentialsRules } from './git-credentials';
 import { noCredentials } from './urls';
 
 /**
@@ -53,6 +54,7 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
     const problem = repoUrlProblem(git.engine, git.repoUrl);
     if (problem) report.error(['addons', 'gitops', 'repoUrl'], problem, git.repoUrl);
   }
+  gitCredentialsRules(spec, report);
 
   const buckets: [readonly (string | number)[], string | undefined][] = [
     [['addons', 'backups', 's3', 'bucket'], addons.backups.s3?.bucket],
