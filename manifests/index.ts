@@ -5,6 +5,7 @@
  *     dist/<name>/manifests/<addon>/<Kind>.<namespace>.<name>.yaml   one object per file
  *     dist/<name>/versions.json                                      every pinned version
  *     dist/<name>/RESTORE.md                                         this cluster's restore runbook
+ *     dist/<name>/SECRETS.md                                         the Secrets to create before the add-ons sync
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +14,7 @@ import type { ClusterModel } from '../spec';
 import { buildPlatform, chartFolder } from './build';
 import { Platform } from './platform';
 import { restoreDocument } from './restore';
+import { requiredSecrets, secretsDocument } from './secrets';
 import { defaultVersions, versionsDocument, type PlatformVersions } from './versions';
 import { renderFiles } from './writer';
 
@@ -29,6 +31,7 @@ export interface RenderedManifests {
   readonly manifests: ReadonlyMap<string, string>;
   readonly versionsJson: string;
   readonly restoreMd: string;
+  readonly secretsMd: string;
   readonly platform: Platform;
 }
 
@@ -50,6 +53,7 @@ export function renderManifests(model: ClusterModel, options: SynthManifestsOpti
     manifests: new Map([...manifests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     versionsJson: versionsDocument(model, versions, platform.releases.map((r) => r.release)),
     restoreMd: restoreDocument(model, versions, veleroRendered),
+    secretsMd: secretsDocument(model, requiredSecrets(model, veleroRendered)),
     platform,
   };
 }
@@ -58,17 +62,18 @@ function kustomizeFile(resources: readonly string[]): string {
   return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map((r) => `  - ${r}`), ''].join('\n');
 }
 
-/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md. */
+/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md, SECRETS.md. */
 export function renderManifestFiles(model: ClusterModel, options: SynthManifestsOptions = {}): { path: string; content: string }[] {
   const out = renderManifests(model, options);
   return [
     ...[...out.manifests].map(([path, content]) => ({ path: `manifests/${path}`, content })),
     { path: 'versions.json', content: out.versionsJson },
     { path: 'RESTORE.md', content: out.restoreMd },
+    { path: 'SECRETS.md', content: out.secretsMd },
   ];
 }
 
-/** Writes manifests/, versions.json and RESTORE.md under `outdir` (= dist/<cluster>). Deterministic. */
+/** Writes manifests/, versions.json, RESTORE.md and SECRETS.md under `outdir` (= dist/<cluster>). Deterministic. */
 export function synthManifests(model: ClusterModel, outdir: string, options: SynthManifestsOptions = {}): void {
   if (!outdir) throw new Error(`synthManifests: outdir must be a directory like dist/${model.name}, received: ${JSON.stringify(outdir)}`);
   rmSync(join(outdir, 'manifests'), { recursive: true, force: true }); // stale files from an earlier synth disappear

@@ -1,9 +1,7 @@
 /** RESTORE.md: this cluster's exact restore commands (etcd snapshots, Velero). */
 import type { ClusterModel } from '../spec';
-import { ETCD_BACKUP_DIR, ETCD_BACKUP_NAMESPACE, ETCD_CLIENT, ETCD_S3_SECRET } from './addons/etcd-backup';
-import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE } from './addons/monitoring';
-import { HARBOR_ADMIN_SECRET, HARBOR_NAMESPACE } from './addons/harbor';
-import { VELERO_NAMESPACE, VELERO_S3_SECRET, VELERO_SCHEDULE } from './addons/velero';
+import { ETCD_BACKUP_DIR, ETCD_CLIENT } from './addons/etcd-backup';
+import { VELERO_NAMESPACE, VELERO_SCHEDULE } from './addons/velero';
 import type { PlatformVersions } from './versions';
 
 export function restoreDocument(model: ClusterModel, versions: PlatformVersions, veleroRendered: boolean): string {
@@ -22,21 +20,10 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     `- etcd snapshots: \`${ETCD_BACKUP_DIR}\` on every control plane, schedule \`${b.etcdSchedule}\` (UTC), last ${b.etcdKeep} kept per node` +
       (b.s3 ? `, copied to \`s3://${b.s3.bucket}/etcd/${model.name}/<node>/\` at ${b.s3.endpoint}` : ' (no off-cluster copy: addons.backups.s3 is not set)'),
     '',
-    '## Secrets to create before the add-ons sync (never stored in Git)',
+    'The Secrets the add-ons read are not in Git: when you rebuild the cluster, create them again first',
+    '([SECRETS.md](SECRETS.md)).',
     '',
-    '```sh',
-    `kubectl -n ${MONITORING_NAMESPACE} create secret generic ${GRAFANA_ADMIN_SECRET.name} --from-literal=${GRAFANA_ADMIN_SECRET.userKey}=admin --from-literal=${GRAFANA_ADMIN_SECRET.passwordKey}="$(openssl rand -base64 24)"`,
   ];
-  if (model.harbor.enabled) {
-    lines.push(`kubectl -n ${HARBOR_NAMESPACE} create secret generic ${HARBOR_ADMIN_SECRET.name} --from-literal=${HARBOR_ADMIN_SECRET.key}="$(openssl rand -base64 24)"`);
-  }
-  if (b.s3) {
-    lines.push(`kubectl -n ${ETCD_BACKUP_NAMESPACE} create secret generic ${ETCD_S3_SECRET} --from-literal=AWS_ACCESS_KEY_ID=... --from-literal=AWS_SECRET_ACCESS_KEY=...`);
-    if (veleroRendered) {
-      lines.push(`kubectl -n ${VELERO_NAMESPACE} create secret generic ${VELERO_S3_SECRET.name} --from-file=${VELERO_S3_SECRET.key}=./credentials-velero   # AWS credentials file format`);
-    }
-  }
-  lines.push('```', '');
   lines.push(
     '## Restore etcd from a snapshot',
     '',

@@ -20,9 +20,12 @@ describe('GIVEN clusters/lab.yaml WHEN its manifests are synthesized', () => {
     expect(folderText(lab.manifests, folder)).toMatchSnapshot();
   });
 
-  it('THEN versions.json and RESTORE.md match their snapshots', () => {
+  it('THEN versions.json, RESTORE.md and SECRETS.md match their snapshots', () => {
     expect(lab.versionsJson).toMatchSnapshot();
     expect(lab.restoreMd).toMatchSnapshot();
+    expect(lab.restoreMd).toContain('[SECRETS.md](SECRETS.md)');
+    expect(lab.restoreMd).not.toContain('create secret');
+    expect(lab.secretsMd).toMatchSnapshot();
   });
 });
 
@@ -31,7 +34,10 @@ describe('GIVEN clusters/lab.yaml with S3 backups and a tenant WHEN synthesized'
     expect(folderText(labWithS3.manifests, folder)).toMatchSnapshot();
   });
 
-  it('THEN RESTORE.md includes the S3 and Velero commands', () => {
+  it('THEN RESTORE.md includes the S3 and Velero restore commands, SECRETS.md their Secrets', () => {
     expect(labWithS3.restoreMd).toMatchSnapshot();
+    expect(labWithS3.restoreMd).toContain('velero -n velero restore create --from-schedule');
+    expect(labWithS3.secretsMd).toContain('kubectl -n velero create secret generic velero-s3');
+    expect(labWithS3.secretsMd).toContain('kubectl -n etcd-backup create secret generic etcd-backup-s3');
   });
 });
