@@ -12,7 +12,7 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { replaceDir, withTempDir } from './atomic';
-import { scaffoldAppsFolder, writeClusterDist } from './dist';
+import { scaffoldAppsFolder, staleClusterDists, staleDistWarning, writeClusterDist } from './dist';
 
 export interface RunCdk8sOptions {
   /** Project root. @default the current folder */
@@ -46,6 +46,7 @@ export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
       const apps = scaffoldAppsFolder(model, root);
       if (apps) stderr.write(`[cdk8s] ${model.name}: created ${join(root, apps)}/ for your own manifests (yours: synth never touches it again; commit it)\n`);
     }
+    for (const name of staleClusterDists(dist, specs.map((s) => s.model.name))) stderr.write(`warning: ${staleDistWarning(join(dist, name))}\n`);
     // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
     const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;
     if (scratch) for (const { model } of specs) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });

@@ -1,5 +1,5 @@
 /** dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
 import { renderManifestFiles } from '../manifests';
@@ -55,4 +55,22 @@ export function scaffoldAppsFolder(model: ClusterModel, root: string): string | 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'README.md'), renderAppsReadme(model), { flag: 'wx' });
   return model.gitops.appsPath;
+}
+
+/**
+ * Folders of `distDir` that an earlier synth generated (they hold versions.json) for a cluster not
+ * in `names`: the output of a deleted or renamed spec. Never removed by synth: a running cluster
+ * may still sync from it, and removing it from Git would make its GitOps engine prune every add-on.
+ */
+export function staleClusterDists(distDir: string, names: readonly string[]): string[] {
+  if (!existsSync(distDir)) return [];
+  return readdirSync(distDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !names.includes(e.name) && existsSync(join(distDir, e.name, 'versions.json')))
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The warning for one stale folder (see staleClusterDists). */
+export function staleDistWarning(dir: string): string {
+  return `${dir}/ was generated for a cluster that no spec defines any more (deleted or renamed spec). Synth leaves it: a running cluster may still sync from it. Once that cluster is gone (or moved to its new name), remove it: git rm -r ${dir}`;
 }

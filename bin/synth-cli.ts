@@ -13,7 +13,7 @@ import { parseSynthArgs, UsageError, USAGE } from './args';
 import { installFiles, replaceDir, withTempDir } from './atomic';
 import { BackgroundWriter } from './background-writer';
 import { topologyTable } from '../runbooks/topology';
-import { renderClusterDist, scaffoldAppsFolder } from './dist';
+import { renderClusterDist, scaffoldAppsFolder, staleClusterDists, staleDistWarning } from './dist';
 
 export interface Output {
   write(text: string): unknown;
@@ -71,6 +71,10 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
     for (const model of models) replaceDir(join(tmp, 'dist', model.name), join(out, 'dist', model.name));
   });
   for (const note of applyStateMoves(moves)) io.stderr.write(`notice: ${note}\n`);
+  // Every spec was synthesized: a generated dist/<name>/ of none of them is left over.
+  if (args.specs.length === 0) {
+    for (const name of staleClusterDists(join(out, 'dist'), models.map((m) => m.name))) io.stderr.write(`warning: ${staleDistWarning(join(args.out, 'dist', name))}\n`);
+  }
   for (const model of models) {
     const apps = scaffoldAppsFolder(model, out);
     io.stdout.write(`synthesized ${model.name}: ${model.nodes.length} nodes -> ${join(args.out, 'cdktf.out', 'stacks', model.name)}, ${join(args.out, 'dist', model.name)}\n`);
