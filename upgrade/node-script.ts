@@ -52,16 +52,21 @@ export function renderNodeUpgradeScript(model: ClusterModel): string {
       `retry 3 10 apt-get install -y --no-install-recommends --allow-downgrades --allow-change-held-packages ${apt} -o Dpkg::Options::=--force-confold "$@"`,
       'apt-mark hold "${@%%=*}" >/dev/null',
     ]),
+    // A control plane's kubeadm patches (its API server on the node IP beside HAProxy's VIP:port,
+    // etcd's metrics address) are applied on every upgrade too, or the new static pods lose them.
+    `patches=(); [[ -d ${NODE_PATHS.kubeadmPatches} ]] && patches=(--patches ${NODE_PATHS.kubeadmPatches})`,
     'case "$PHASE" in',
     '  kubeadm)',
     '    kube_repo',
     `    pin kubeadm=${plan.packages.kube}`,
     '    if [[ $ROLE == first ]]; then',
     `      log "kubeadm upgrade apply v${plan.version}"`,
-    `      kubeadm upgrade apply --yes v${plan.version}`,
+    // Bounded retries: its preflight Job has 15 s to complete, tight on a busy control plane; a
+    // repeated apply at the same version is safe.
+    `      retry 3 20 kubeadm upgrade apply --yes "\${patches[@]}" v${plan.version}`,
     '    else',
     '      log "kubeadm upgrade node"',
-    '      kubeadm upgrade node',
+    '      retry 3 20 kubeadm upgrade node "${patches[@]}"',
     '    fi',
     '    ;;',
     '  kubelet)',

@@ -2,12 +2,13 @@
  * dist/<name>/UPGRADE.md: what `upgrade.sh` will do to this cluster, node by node, with its
  * versions, bounds and failure handling. Pure: model in, Markdown out.
  */
+import { NODE_PATHS } from '../cloud-init/paths';
 import type { ClusterModel } from '../spec';
 import { UPGRADE_TIMEOUTS, type UpgradeNode, upgradePlan } from './plan';
 
 const KUBEADM_STEP: Readonly<Record<UpgradeNode['role'], string>> = {
-  first: '`kubeadm upgrade apply --yes v{v}` (control-plane static pods, etcd, CoreDNS, kube-proxy, cluster config)',
-  'control-plane': '`kubeadm upgrade node` (this node\'s static pods and etcd member)',
+  first: `\`kubeadm upgrade apply --yes --patches ${NODE_PATHS.kubeadmPatches} v{v}\` (control-plane static pods, etcd, CoreDNS, kube-proxy, cluster config)`,
+  'control-plane': `\`kubeadm upgrade node --patches ${NODE_PATHS.kubeadmPatches}\` (this node's static pods and etcd member)`,
   worker: '`kubeadm upgrade node` (this node\'s kubelet configuration)',
 };
 

@@ -74,16 +74,17 @@ pin() {
   apt-mark hold "${@%%=*}" >/dev/null
 }
 
+patches=(); [[ -d /etc/pve-k8s/kubeadm-patches ]] && patches=(--patches /etc/pve-k8s/kubeadm-patches)
 case "$PHASE" in
   kubeadm)
     kube_repo
     pin kubeadm=1.30.3-1.1
     if [[ $ROLE == first ]]; then
       log "kubeadm upgrade apply v1.30.3"
-      kubeadm upgrade apply --yes v1.30.3
+      retry 3 20 kubeadm upgrade apply --yes "${patches[@]}" v1.30.3
     else
       log "kubeadm upgrade node"
-      kubeadm upgrade node
+      retry 3 20 kubeadm upgrade node "${patches[@]}"
     fi
     ;;
   kubelet)
