@@ -41,7 +41,9 @@ check_pin() {
 go_build() {
   local name=$1 dir=$2 pkg=$3 version=$4 out=$5 ldflags=$6
   local moddir="${ROOT}/tools/${dir}" key stamp t0 tmp
-  key="$( { cat "${moddir}/go.mod" "${moddir}/go.sum"; echo "$pkg $GOFLAGS $CGO_ENABLED $ldflags"; } | sha256sum | cut -c1-16)"
+  # A program of ours (package path pve-k8s/...) is keyed by its source too, not only its pins.
+  key="$( { cat "${moddir}/go.mod" "${moddir}/go.sum"; echo "$pkg $GOFLAGS $CGO_ENABLED $ldflags"
+            if [[ $pkg == pve-k8s/* ]]; then find "$moddir" -name '*.go' -print0 | sort -z | xargs -0 cat; fi; } | sha256sum | cut -c1-16)"
   stamp="${STAMPS}/${name}-v${version}-${GO_VERSION}-${GOOS}_${GOARCH}-${key}"
   if [[ -z "${TOOLS_FORCE:-}" && -f "$stamp" && -x "$out" ]]; then
     log "${name} v${version} up to date ($(basename "$out"))"

@@ -4,6 +4,7 @@ go 1.22
 
 require (
 	go.etcd.io/etcd/etcdctl/v3 v3.5.15
+	go.etcd.io/etcd/etcdutl/v3 v3.5.15
 	go.etcd.io/etcd/server/v3 v3.5.15
 )
 
@@ -54,7 +55,6 @@ require (
 	go.etcd.io/etcd/client/pkg/v3 v3.5.15 // indirect
 	go.etcd.io/etcd/client/v2 v2.305.15 // indirect
 	go.etcd.io/etcd/client/v3 v3.5.15 // indirect
-	go.etcd.io/etcd/etcdutl/v3 v3.5.15 // indirect
 	go.etcd.io/etcd/pkg/v3 v3.5.15 // indirect
 	go.etcd.io/etcd/raft/v3 v3.5.15 // indirect
 	go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc v0.46.0 // indirect
