@@ -172,6 +172,23 @@ node_cgroups_remove() {
 }
 
 # node_destroy NAME: stops the node and deletes its disk and network namespace.
+# node_kill NAME: the node dies at once, as a VM whose host loses power: every process of the
+# container gets SIGKILL (its cgroup), no shutdown runs, and its network namespace goes with its
+# addresses (the VIP Keepalived held there included; node_start makes a fresh one); its disk
+# stays for a restart.
+node_kill() {
+  local name=$1 pid procs ns
+  pid=$(cat "${RUN}/nodes/${name}/pid" 2>/dev/null) || return 0
+  for procs in /sys/fs/cgroup/*/pve-k8s-e2e/"${name}"/cgroup.procs /sys/fs/cgroup/pve-k8s-e2e/"${name}"/cgroup.procs; do
+    [[ -f "$procs" ]] && xargs -r kill -KILL <"$procs" 2>/dev/null
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "${RUN}/nodes/${name}/pid"
+  ns=$(node_ns "$name"); ip netns list | grep -qw "$ns" && ip netns del "$ns"
+  ip -n "$BR_NS" link del "e2e-v$(node_index "$name")" 2>/dev/null || true
+}
+
 node_destroy() {
   local name=$1 ns
   node_stop "$name"

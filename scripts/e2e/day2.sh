@@ -6,6 +6,7 @@
 
 NEGATIVE_STEP_BUDGET="${E2E_NEGATIVE_STEP_BUDGET:-90}"
 WRONG_VIP="${E2E_WRONG_VIP:-198.18.0.99}"
+HA_STOP="${E2E_HA_STOP:-kill}"   # kill: the VIP holder dies at once (power loss); clean: a clean shutdown
 
 hello_manifest() {
   cat <<YAML
@@ -67,8 +68,13 @@ check_ha() {
   on_exit "touch '${stop_file}'; kill ${probe_pid} 2>/dev/null || true"
   sleep 3
   t_stop=$(date +%s.%N)
-  log "stopping ${holder} (holds the VIP)"
-  node_stop "$holder"
+  if [[ "$HA_STOP" == kill ]]; then
+    log "killing ${holder} (holds the VIP): SIGKILL to every process of the node, no shutdown"
+    node_kill "$holder"
+  else
+    log "stopping ${holder} (holds the VIP)"
+    node_stop "$holder"
+  fi
   t0=$(date +%s)
   until vip_healthz 1 && KUBECTL get nodes >/dev/null 2>&1; do
     (( $(date +%s) - t0 > 60 )) && break
@@ -79,7 +85,8 @@ check_ha() {
   read -r api_failed api_total api_outage < <(outage "$probe_log" api "$t_stop")
   read -r svc_failed svc_total _ < <(outage "$probe_log" svc "$t_stop")
   [[ "$api_outage" != unrecovered ]] || { E2E_FAILURE="API through the VIP did not recover after ${holder} stopped"; return 1; }
-  result "VIP failover (${holder} stopped): API through the VIP unanswered for ${api_outage}s, ${api_failed} of ${api_total} requests failed; new holder $(vip_holder || echo none) ok"
+  local how=killed; [[ "$HA_STOP" == kill ]] || how="stopped cleanly"
+  result "VIP failover (${holder} ${how}): API through the VIP unanswered for ${api_outage}s, ${api_failed} of ${api_total} requests failed; new holder $(vip_holder || echo none) ok"
   (( svc_failed == 0 )) || { E2E_FAILURE="hello Service failed ${svc_failed} of ${svc_total} requests during the failover"; return 1; }
   result "workload during failover: hello Service answered ${svc_total} of ${svc_total} requests (PDB ${pdb}) ok"
 

@@ -5,7 +5,8 @@
 # See scripts/e2e/README.md for what it covers, what it does not, and the environment profile.
 #
 #   npm run e2e                      # everything (artefacts are cached in .cache/e2e, .cache/tools)
-#   E2E_CHECKS="day1 ha" npm run e2e # a subset: day1 ha negative late-join rebuild-cp1
+#   E2E_CHECKS="day1 ha" npm run e2e # a subset: day1 ha negative late-join rebuild-cp1 backup upgrade
+#                                    # (upgrade needs late-join: every node of the spec in the cluster)
 #   E2E_KEEP=1 npm run e2e           # keep the cluster running at the end (Ctrl-C tears it down)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,9 +18,13 @@ source "${ROOT}/scripts/e2e/cluster.sh"
 source "${ROOT}/scripts/e2e/checks.sh"
 # shellcheck source=scripts/e2e/day2.sh
 source "${ROOT}/scripts/e2e/day2.sh"
+# shellcheck source=scripts/e2e/backup.sh
+source "${ROOT}/scripts/e2e/backup.sh"
+# shellcheck source=scripts/e2e/upgrade.sh
+source "${ROOT}/scripts/e2e/upgrade.sh"
 
 SPEC="${E2E_SPEC:-${ROOT}/test/e2e/cluster/e2e.yaml}"
-CHECKS="${E2E_CHECKS:-day1 ha negative late-join rebuild-cp1}"
+CHECKS="${E2E_CHECKS:-day1 ha negative late-join rebuild-cp1 backup upgrade}"
 FORMATION_BUDGET="${E2E_FORMATION_BUDGET:-600}" STEP_BUDGET="${E2E_STEP_BUDGET:-420}"
 E2E_FAILURE=
 wants() { [[ " ${CHECKS} " == *" $1 "* ]]; }
@@ -28,7 +33,8 @@ wants() { [[ " ${CHECKS} " == *" $1 "* ]]; }
 # otherwise break that run.
 main() {
   (( EUID == 0 )) || die "run as root (network namespaces, mounts, systemd-nspawn)"
-  for c in mmdebstrap systemd-nspawn apt-ftparchive dpkg-deb gpg ip curl go; do
+  if wants upgrade && ! wants late-join; then die "E2E_CHECKS: upgrade needs late-join (upgrade.sh upgrades every node of the spec)"; fi
+  for c in mmdebstrap systemd-nspawn apt-ftparchive dpkg-deb gpg ip curl go nsenter; do
     command -v "$c" >/dev/null || die "${c} not found: apt-get install mmdebstrap systemd-container apt-utils iproute2 curl gpg (and Go)"
   done
   # One run per machine: the namespaces (e2e-*) are machine-wide, whichever clone runs.
@@ -60,9 +66,21 @@ main() {
   # CNI plugins (packaged as kubernetes-cni by build-repos.sh).
   # shellcheck disable=SC2086 # lists
   bash "${ROOT}/scripts/e2e/build-rootfs.sh" $PACKAGES ${KUBELET_DEB_DEPENDS//,/} containernetworking-plugins
-  bash "${ROOT}/scripts/e2e/build-repos.sh" "$k8s_path" "$KUBE_VERSION" "$CRI_TOOLS_VERSION"
+  repos=("$k8s_path" "$KUBE_VERSION" "$CRI_TOOLS_VERSION" "$TOOLS_BIN")
   mapfile -t IMAGES < <("${TOOLS_BIN}/kubeadm" config images list --config "${RUN}/kubeadm-init.yaml" 2>/dev/null)
   (( ${#IMAGES[@]} >= 6 )) || die "kubeadm config images list gave no images: $("${TOOLS_BIN}/kubeadm" config images list --config "${RUN}/kubeadm-init.yaml" 2>&1 | tail -n 3)"
+  wants backup && mapfile -t -O "${#IMAGES[@]}" IMAGES < <(backup_images)
+  if wants upgrade; then   # the next minor's packages and images, from the spec synthesized at it
+    synth_next
+    next_bin="${TOOLS_BIN}/k8s-${NEXT_VERSION}"
+    # shellcheck source=/dev/null
+    next_facts=$(source "${RUN}/next/facts.env"; echo "${K8S_REPO_URL#http://*/} ${KUBE_VERSION} ${CRI_TOOLS_VERSION}")
+    read -r next_path next_kube next_cri <<<"$next_facts"
+    repos+=("${next_path%/}" "$next_kube" "$next_cri" "$next_bin")
+    mapfile -t -O "${#IMAGES[@]}" IMAGES < <("${next_bin}/kubeadm" config images list --kubernetes-version "v${NEXT_VERSION}" 2>/dev/null)
+  fi
+  mapfile -t IMAGES < <(printf '%s\n' "${IMAGES[@]}" | sort -u)
+  bash "${ROOT}/scripts/e2e/build-repos.sh" "${repos[@]}"
   bash "${ROOT}/scripts/e2e/build-images.sh" "${IMAGES[@]}" "$HELLO_IMAGE"
   result "artefacts ready in $(since "$T_ART")s (tools, node image, mirrors, ${#IMAGES[@]}+1 images)"
 
@@ -117,6 +135,8 @@ main() {
   wants late-join && joins+=(late-join)
   wants rebuild-cp1 && joins+=(rebuild-cp1)
   (( ${#joins[@]} == 0 )) || check_day2_joins "${joins[@]}" || fail_now
+  wants backup && { check_backup_restore || fail_now; }
+  wants upgrade && { check_upgrade || fail_now; }
 
   result "e2e total $(since "$E2E_T0")s"
   summary

@@ -9,10 +9,13 @@
 //
 // Secrets are generated once per OUT_DIR (OUT_DIR/secrets.json, mode 0600) so a node rebuilt later
 // in the same run gets the same ones, as it would from Terraform state.
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
+
+const { derive } = createRequire(import.meta.url)('../day2/secrets.js');
 
 const [stackFile, outDir] = process.argv.slice(2);
 if (!stackFile || !outDir) {
@@ -25,15 +28,15 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-/** What Terraform would put in state: the formats infra/join-secrets.ts derives for a new (v2) cluster. */
-function newSecrets() {
-  const alnum = (n) => Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyz0123456789'[b % 36]).join('');
-  return {
-    bootstrap_token: `${alnum(6)}.${alnum(16)}`,
-    certificate_key: randomBytes(32).toString('hex'),
-    encryption_key: randomBytes(32).toString('base64'),
-    keepalived_password: randomBytes(6).toString('base64'),
-  };
+/**
+ * What Terraform would put in state: fresh uuid() seeds under the keys of the stack's own
+ * terraform_data.join_secrets, and the secrets derived from them as infra/join-secrets.ts does
+ * for a new cluster (scripts/day2/secrets.js, the day-2 check's independent derivation).
+ */
+function newSecrets(seedKeys) {
+  const seeds = Object.fromEntries(seedKeys.map((k) => [k, randomUUID()]));
+  const d = derive.v2(seeds);
+  return { bootstrap_token: d.bootstrapToken, certificate_key: d.certificateKey, encryption_key: d.encryptionKey, keepalived_password: d.keepalivedPassword };
 }
 
 /** Evaluates a Terraform template string whose only interpolations are ${local.<secret>}. */
@@ -54,10 +57,11 @@ const outputs = stack.output?.nodes?.value ?? fail(`${stackFile}: no "nodes" out
 
 mkdirSync(outDir, { recursive: true, mode: 0o700 });
 const secretsFile = join(outDir, 'secrets.json');
-if (!existsSync(secretsFile)) writeFileSync(secretsFile, JSON.stringify(newSecrets()), { mode: 0o600 });
+const seedKeys = Object.keys(stack.resource?.terraform_data?.join_secrets?.input ?? fail(`${stackFile}: no terraform_data.join_secrets`));
+if (!existsSync(secretsFile)) writeFileSync(secretsFile, JSON.stringify(newSecrets(seedKeys)), { mode: 0o600 });
 const secrets = JSON.parse(readFileSync(secretsFile, 'utf8'));
-for (const name of Object.keys(stack.locals ?? {})) {
-  if (!(name in secrets)) fail(`${stackFile}: local.${name} is not a join secret this script knows`);
+for (const name of Object.keys(secrets)) {
+  if (!(name in (stack.locals ?? {}))) fail(`${stackFile}: no local.${name} (the join secrets changed: update this script)`);
 }
 
 /** The i-th (0-based) /24 of an IPv4 CIDR of prefix <= 24: the harness CNI's pod range of node i. */
