@@ -35,7 +35,7 @@ if (model.loadBalancers.length > 0) throw new Error('expected co-located load ba
 const secrets = { ...ci.PLACEHOLDER_SECRETS, keepalivedPassword: password };
 fs.mkdirSync(outDir, { recursive: true });
 fs.writeFileSync(path.join(outDir, 'spec.yaml'), text);
-const nodes = ci.loadBalancerNodes(model).map((node, i) => {
+const nodes = model.loadBalancer.nodes.map((node, i) => {
   const dir = path.join(outDir, node.name);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'haproxy.cfg'), ci.renderHaproxyConfig(model, node));
