@@ -7,6 +7,7 @@ import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, N
 import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
+import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
 import { renderJoinSecrets } from './join-secrets';
 import { sh } from './markdown';
 
@@ -86,33 +87,31 @@ export function renderOperations(model: ClusterModel): string {
     '## Removing a node',
     '',
     'Lowering `count` removes the highest-numbered nodes of the pool. Take the node out of the',
-    'cluster first, then deploy: Terraform shuts the VM down (guest agent, forced off after 5 minutes)',
-    'and deletes it.',
-    '',
-    '### A worker',
+    'cluster first with `remove-node.sh` (next to this file), then deploy: Terraform shuts the VM down',
+    '(guest agent, forced off after 5 minutes) and deletes it.',
     '',
     ...sh(
-      `kubectl drain ${exampleWorker} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
-      `kubectl delete node ${exampleWorker}`,
+      `KUBECONFIG=<admin kubeconfig> bash dist/${model.name}/remove-node.sh ${exampleWorker}`,
       `# lower the pool's count in clusters/${model.name}.yaml, then:`,
       'npm run synth',
       `npx cdktf deploy ${model.name}`,
     ),
+    `What it does: cordon and drain (PodDisruptionBudgets respected, at most ${UPGRADE_TIMEOUTS.drain};`,
+    '`PVE_K8S_DRAIN_TIMEOUT`), then on the node over SSH: Keepalived and HAProxy stopped (the VIP moves',
+    'at once), `kubeadm reset` (a control plane leaves etcd itself), kubelet stopped; then the etcd member',
+    'removed through another control plane if it is still listed (a dead node), and the Node deleted.',
+    'A node that cannot be reached is removed from the cluster side only. Rerunning it resumes.',
+    '',
     '### A control plane',
     '',
-    'Keep an odd count of at least three. Remove the etcd member before the VM: an etcd cluster that',
-    'still counts a deleted member loses quorum sooner.',
+    'Keep an odd count of at least three. The script refuses to remove the last control plane, or one',
+    'whose removal would cost etcd its quorum (the healthy members besides it must be a majority of the',
+    'members left), and notes an even count. To check the members by hand:',
     '',
-    ...sh(
-      `kubectl drain ${cps.at(-1)!.name} --ignore-daemonsets --delete-emptydir-data --timeout=10m`,
-      `${ssh(cps.at(-1)!)} sudo kubeadm reset -f      # leaves etcd and deletes its own member`,
-      `kubectl delete node ${cps.at(-1)!.name}`,
-      '# check that the member is gone (if the node was dead, remove it here by its ID):',
-      etcdctl(model, first, 'member list -w table'),
-      etcdctl(model, first, 'member remove <member-id>'),
-    ),
-    'Then lower `controlPlane.count`, synth, deploy, and give the remaining load balancers the new',
-    'backend list as in "Adding control planes".',
+    ...sh(etcdctl(model, first, 'member list -w table')),
+    `Then lower \`controlPlane.count\`, synth, deploy, and give the remaining load balancers the new`,
+    'backend list as in "Adding control planes". To replace a control plane instead (same name, new',
+    'disk), keep the spec as it is and see "Replacing a node".',
     '',
     '## Resizing (cores, memory, disk)',
     '',
@@ -162,6 +161,10 @@ export function renderOperations(model: ClusterModel): string {
     'Renew one control plane at a time. `~/.kube/config` copies of `admin.conf` must be fetched again',
     'after a renewal (`terraform output kubeconfig_command`).',
     '',
+    ...(model.monitoring.enabled
+      ? ['If the renewal stops, the `KubeadmCertificateNotRenewed` alert (critical) fires once a client certificate',
+        'the API servers see has less than 30 days left.', '']
+      : []),
     ...renderJoinSecrets(model),
   ];
   return lines.join('\n');

@@ -1,7 +1,8 @@
-/** PrometheusRules: node down, certificate expiry, etcd backup missing or failed. */
+/** PrometheusRules: node down, certificate expiry (cert-manager's, and kubeadm's when its renewal stopped), etcd backup missing or failed. */
 import type { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr as Expr } from '../../imports/monitoring.coreos.com';
 import { parseCronSchedule } from '../../spec';
+import { CERT_RENEWAL } from '../../cloud-init/certs-renewal';
 import type { Platform } from '../platform';
 import { ETCD_BACKUP_NAMESPACE } from './etcd-backup';
 
@@ -35,6 +36,21 @@ export function renderAlertRules(scope: Construct, platform: Platform, namespace
               for: '1h',
               labels: sev('warning'),
               annotations: { summary: 'Certificate {{ $labels.namespace }}/{{ $labels.name }} expires in less than 14 days.' },
+            },
+            {
+              // kubeadm's certificates are renewed CERT_RENEWAL.renewBeforeDays before expiry; the API server sees the
+              // client ones (controller-manager, scheduler, admin.conf; kubelets rotate theirs), in buckets of which
+              // 30 days is one. Below it, the renewal has not run or failed for weeks.
+              alert: 'KubeadmCertificateNotRenewed',
+              expr: Expr.fromString(
+                'apiserver_client_certificate_expiration_seconds_count{job="apiserver"} > 0 and on (job, instance) ' +
+                  'histogram_quantile(0.01, sum by (job, instance, le) (rate(apiserver_client_certificate_expiration_seconds_bucket{job="apiserver"}[5m]))) < 30 * 24 * 3600',
+              ),
+              for: '1h',
+              labels: sev('critical'),
+              annotations: {
+                summary: `A client certificate used against the API server ({{ $labels.instance }}) expires within 30 days: kubeadm's renewal (renews ${CERT_RENEWAL.renewBeforeDays} days before expiry, pve-k8s-certs-renew.timer) has not run or failed, or an old admin.conf is in use. See OPERATIONS.md "Certificates".`,
+              },
             },
             {
               alert: 'CertificateNotReady',

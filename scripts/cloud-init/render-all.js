@@ -9,7 +9,7 @@
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
  *
  * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths); scripts
- * include each cluster's upgrade.sh and its node part.
+ * include each cluster's upgrade.sh, remove-node.sh and their node parts.
  */
 'use strict';
 const fs = require('node:fs');
@@ -20,6 +20,7 @@ const root = path.resolve(__dirname, '..', '..');
 const spec = require(path.join(root, 'lib', 'spec'));
 const ci = require(path.join(root, 'lib', 'cloud-init'));
 const upgrade = require(path.join(root, 'lib', 'upgrade'));
+const lifecycle = require(path.join(root, 'lib', 'lifecycle'));
 
 const [outDir, ...files] = process.argv.slice(2);
 if (!outDir || files.length === 0) {
@@ -105,13 +106,16 @@ for (const model of models) {
     }
   }
 }
-// Each cluster's upgrade script, and the node part it pipes to `bash -s` (after its PHASE/ROLE line).
+// Each cluster's upgrade and remove-node scripts, and the node parts they pipe to `bash -s`.
 for (const model of models) {
   const dir = path.join(outDir, model.name, 'upgrade');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'upgrade.sh'), upgrade.renderUpgradeScript(model));
   fs.writeFileSync(path.join(dir, 'node-upgrade.sh'), `#!/bin/bash\nPHASE=kubeadm ROLE=first\n${upgrade.renderNodeUpgradeScript(model)}`);
   manifest.scripts.push(path.join(dir, 'upgrade.sh'), path.join(dir, 'node-upgrade.sh'));
+  fs.writeFileSync(path.join(dir, 'remove-node.sh'), lifecycle.renderRemoveNodeScript(model));
+  fs.writeFileSync(path.join(dir, 'node-remove.sh'), `#!/bin/bash\n${lifecycle.renderRemoveNodePart()}`);
+  manifest.scripts.push(path.join(dir, 'remove-node.sh'), path.join(dir, 'node-remove.sh'));
 }
 fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
 console.log(`rendered ${manifest.cloudConfigs.length} nodes of ${models.map((m) => m.name).join(', ')}`);

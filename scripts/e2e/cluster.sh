@@ -177,14 +177,18 @@ node_cgroups_remove() {
 # addresses (the VIP Keepalived held there included; node_start makes a fresh one); its disk
 # stays for a restart.
 node_kill() {
-  local name=$1 pid procs ns
+  local name=$1 pid ns freezer=/sys/fs/cgroup/freezer/pve-k8s-e2e/$1/freezer.state
   pid=$(cat "${RUN}/nodes/${name}/pid" 2>/dev/null) || return 0
-  for procs in /sys/fs/cgroup/*/pve-k8s-e2e/"${name}"/cgroup.procs /sys/fs/cgroup/pve-k8s-e2e/"${name}"/cgroup.procs; do
-    [[ -f "$procs" ]] && xargs -r kill -KILL <"$procs" 2>/dev/null
-  done
+  # Every process of the node's cgroup tree at once: frozen (no fork escapes), killed, thawed.
+  # (A cgroup's own cgroup.procs lists only the processes directly in it, not its children's.)
+  [[ -f "$freezer" ]] && echo FROZEN >"$freezer"
   kill -KILL "$pid" 2>/dev/null || true
+  find /sys/fs/cgroup/*/pve-k8s-e2e/"$name" /sys/fs/cgroup/pve-k8s-e2e/"$name" -name cgroup.procs -exec cat {} + 2>/dev/null \
+    | sort -u | xargs -r kill -KILL 2>/dev/null || true
+  [[ -f "$freezer" ]] && echo THAWED >"$freezer"
   wait "$pid" 2>/dev/null || true
   rm -f "${RUN}/nodes/${name}/pid"
+  node_cgroups_remove "$name"
   ns=$(node_ns "$name"); ip netns list | grep -qw "$ns" && ip netns del "$ns"
   ip -n "$BR_NS" link del "e2e-v$(node_index "$name")" 2>/dev/null || true
 }

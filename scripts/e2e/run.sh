@@ -5,7 +5,7 @@
 # See scripts/e2e/README.md for what it covers, what it does not, and the environment profile.
 #
 #   npm run e2e                      # everything (artefacts are cached in .cache/e2e, .cache/tools)
-#   E2E_CHECKS="day1 ha" npm run e2e # a subset: day1 ha negative late-join rebuild-cp1 backup upgrade
+#   E2E_CHECKS="day1 ha" npm run e2e # a subset: day1 ha negative late-join rebuild-cp1 remove-cp certs backup upgrade
 #                                    # (upgrade needs late-join: every node of the spec in the cluster)
 #   E2E_KEEP=1 npm run e2e           # keep the cluster running at the end (Ctrl-C tears it down)
 set -euo pipefail
@@ -18,13 +18,15 @@ source "${ROOT}/scripts/e2e/cluster.sh"
 source "${ROOT}/scripts/e2e/checks.sh"
 # shellcheck source=scripts/e2e/day2.sh
 source "${ROOT}/scripts/e2e/day2.sh"
+# shellcheck source=scripts/e2e/lifecycle.sh
+source "${ROOT}/scripts/e2e/lifecycle.sh"
 # shellcheck source=scripts/e2e/backup.sh
 source "${ROOT}/scripts/e2e/backup.sh"
 # shellcheck source=scripts/e2e/upgrade.sh
 source "${ROOT}/scripts/e2e/upgrade.sh"
 
 SPEC="${E2E_SPEC:-${ROOT}/test/e2e/cluster/e2e.yaml}"
-CHECKS="${E2E_CHECKS:-day1 ha negative late-join rebuild-cp1 backup upgrade}"
+CHECKS="${E2E_CHECKS:-day1 ha negative late-join rebuild-cp1 remove-cp certs backup upgrade}"
 FORMATION_BUDGET="${E2E_FORMATION_BUDGET:-600}" STEP_BUDGET="${E2E_STEP_BUDGET:-420}"
 E2E_FAILURE=
 wants() { [[ " ${CHECKS} " == *" $1 "* ]]; }
@@ -135,6 +137,8 @@ main() {
   wants late-join && joins+=(late-join)
   wants rebuild-cp1 && joins+=(rebuild-cp1)
   (( ${#joins[@]} == 0 )) || check_day2_joins "${joins[@]}" || fail_now
+  wants remove-cp && { check_remove_replace_cp || fail_now; }
+  wants certs && { check_cert_renewal || fail_now; }
   wants backup && { check_backup_restore || fail_now; }
   wants upgrade && { check_upgrade || fail_now; }
 

@@ -17,19 +17,12 @@ describe('OPERATIONS.md', () => {
     expect(doc).toContain('npx cdktf diff lab');
   });
 
-  test('GIVEN a worker removal THEN drain and delete the Node come before the deploy', () => {
-    const removal = doc.slice(doc.indexOf('### A worker'), doc.indexOf('### A control plane'));
-    const order = ['kubectl drain lab-worker-3', 'kubectl delete node lab-worker-3', 'npx cdktf deploy lab'].map((s) => removal.indexOf(s));
-    expect(order.every((i) => i >= 0)).toBe(true);
-    expect([...order].sort((a, b) => a - b)).toEqual(order);
-  });
-
-  test('GIVEN a control-plane removal THEN its etcd member is removed (kubeadm reset, or etcdctl by ID) before the VM', () => {
-    const removal = doc.slice(doc.indexOf('### A control plane'), doc.indexOf('## Resizing'));
-    expect(removal).toContain('ssh ubuntu@10.20.0.13 sudo kubeadm reset -f');
+  test('GIVEN a node removal THEN the generated remove-node.sh takes it out of the cluster before the count is lowered and the VM deleted', () => {
+    const removal = doc.slice(doc.indexOf('## Removing a node'), doc.indexOf('## Resizing'));
+    expect(removal).toContain('bash dist/lab/remove-node.sh lab-worker-3');
+    expect(removal.indexOf('remove-node.sh lab-worker-3')).toBeLessThan(removal.indexOf('npx cdktf deploy lab'));
     expect(removal).toContain('kubectl -n kube-system exec etcd-lab-cp-1 -- etcdctl --endpoints=https://127.0.0.1:2379');
-    expect(removal).toContain('member remove <member-id>');
-    expect(removal.indexOf('member remove')).toBeLessThan(removal.indexOf('lower `controlPlane.count`'));
+    expect(removal).toMatch(/lower `controlPlane.count`, synth, deploy/);
   });
 
   test('GIVEN added control planes THEN every existing load balancer gets the current HAProxy backends, one at a time', () => {

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Takes one node out of cluster dev before its VM is deleted. Generated from the cluster spec
+# by lifecycle/remove-node.ts; do not edit. OPERATIONS.md ("Removing a node") says when to run it.
+#
+#   KUBECONFIG=<admin kubeconfig> bash remove-node.sh NODE   # resumable: rerun after any interruption
+#
+# PVE_K8S_SSH_USER (default ubuntu), PVE_K8S_NODE_EXEC (a command run as `CMD NAME IP` that gives
+# a root bash reading stdin on that node, instead of SSH), PVE_K8S_DRAIN_TIMEOUT.
+set -euo pipefail
+
+readonly DRAIN_TIMEOUT="${PVE_K8S_DRAIN_TIMEOUT:-600s}"
+readonly SSH_USER="${PVE_K8S_SSH_USER:-ubuntu}"
+(( $# == 1 )) || { echo "usage: remove-node.sh NODE" >&2; exit 2; }
+readonly NODE=$1
+
+# Progress on stderr.
+log() {
+  printf '[remove %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2
+}
+
+# Stops with a message; rerunning resumes.
+die() {
+  log "STOPPED: $*"
+  exit 1
+}
+
+# The part that runs as root on the node; not indented: a heredoc.
+node_part() {
+cat <<'NODE_PART'
+set -uo pipefail
+for unit in keepalived haproxy; do
+  if systemctl is-active --quiet "$unit"; then systemctl disable --now "$unit" && echo "stopped ${unit}"; fi
+done
+if command -v kubeadm >/dev/null && [[ -e /etc/kubernetes/kubelet.conf ]]; then
+  kubeadm reset --force 2>&1 | grep -v -i -E "token|certificate-key" || true
+fi
+systemctl disable --now kubelet >/dev/null 2>&1 || true
+echo "node reset"
+NODE_PART
+}
+
+# on_node NAME IP: runs the node part as root on the node.
+on_node() {
+  if [[ -n ${PVE_K8S_NODE_EXEC:-} ]]; then
+    node_part | "$PVE_K8S_NODE_EXEC" "$1" "$2"
+  else
+    node_part | ssh -o BatchMode=yes -o ConnectTimeout=10 "${SSH_USER}@$2" sudo bash -s
+  fi
+}
+
+# The Ready control-plane Nodes, one name per line.
+ready_control_planes() {
+  kubectl get nodes -l node-role.kubernetes.io/control-plane -o 'jsonpath={range .items[*]}{.metadata.name}{" "}{.status.conditions[?(@.type=="Ready")].status}{"\n"}{end}' | awk '$2 == "True" { print $1 }'
+}
+
+# etcdctl PEER ARGS...: etcdctl in the etcd static pod of control plane PEER.
+etcdctl() {
+  kubectl -n kube-system exec "etcd-$1" -- etcdctl --endpoints=https://127.0.0.1:2379 --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key "${@:2}"
+}
+
+# member_of PEER NAME: "ID CLIENT_URL" of etcd member NAME as PEER lists it, or nothing.
+member_of() {
+  etcdctl "$1" member list -w simple | awk -F', ' -v n="$2" '$3 == n { print $1, $5 }'
+}
+
+# ---- preflight: what is this node, and may it go? ----
+role=worker ip=
+if kubectl get node "$NODE" >/dev/null 2>&1; then
+  ip=$(kubectl get node "$NODE" -o 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}')
+  [[ "$(kubectl get node "$NODE" -o 'jsonpath={.metadata.labels}')" == *'"node-role.kubernetes.io/control-plane"'* ]] && role=control-plane
+fi
+peer=
+while read -r cp; do [[ -n $cp && $cp != "$NODE" ]] && { peer=$cp; break; }; done < <(ready_control_planes)
+member=
+[[ -z $peer ]] || member=$(member_of "$peer" "$NODE")
+if [[ -z $ip ]]; then
+  # No Node object: removed before, or never joined. A control plane may still be an etcd member.
+  [[ -n $peer ]] || die "node ${NODE} is not in the cluster and no other control plane is Ready"
+  [[ -n $member ]] || { log "${NODE} is neither a Node nor an etcd member: nothing to do"; exit 0; }
+  role=control-plane
+fi
+if [[ $role == control-plane ]]; then
+  [[ -n $peer ]] || die "no other control plane is Ready: removing ${NODE} would end the cluster"
+  members=$(etcdctl "$peer" member list -w simple | grep -c . || true)
+  left=$members others=$(etcdctl "$peer" endpoint health --cluster 2>&1 | grep -c ' is healthy' || true)
+  if [[ -n $member ]]; then   # this node is a member: it does not count, and it leaves
+    left=$((members - 1))
+    others=$(etcdctl "$peer" endpoint health --cluster 2>&1 | grep ' is healthy' | grep -v -c -F "${member#* } " || true)
+  fi
+  (( others >= left / 2 + 1 )) \
+    || die "etcd: ${others} healthy members besides ${NODE}, ${left} left after it: etcd would lose quorum (replace a failed member first)"
+  (( left % 2 == 1 )) || log "note: etcd goes from ${members} to ${left} members, an even count; keep control planes odd"
+fi
+log "${NODE} (${role}${ip:+, ${ip}}): drain, reset, etcd member, Node object"
+
+# ---- drain, reset the node ----
+if [[ -n $ip ]]; then
+  log "${NODE}: drain (PodDisruptionBudgets respected, at most ${DRAIN_TIMEOUT})"
+  kubectl drain "$NODE" --ignore-daemonsets --delete-emptydir-data --timeout="$DRAIN_TIMEOUT" >/dev/null \
+    || die "${NODE}: drain did not finish (a PodDisruptionBudget that allows no disruption?); the node stays cordoned"
+  if on_node "$NODE" "$ip" >&2; then log "${NODE}: kubeadm reset done, kubelet stopped"
+  else log "${NODE}: cannot reach it to reset it; removing it from the cluster side only"; fi
+fi
+
+# ---- etcd member (a reset control plane left by itself; a dead one did not) ----
+if [[ $role == control-plane ]]; then
+  member=$(member_of "$peer" "$NODE")
+  if [[ -n $member ]]; then
+    log "${NODE}: removing etcd member ${member%% *} (through ${peer})"
+    etcdctl "$peer" member remove "${member%% *}" >/dev/null
+  fi
+  [[ -z "$(member_of "$peer" "$NODE")" ]] || die "${NODE} is still an etcd member"
+  log "etcd members now: $(etcdctl "$peer" member list -w simple | awk -F', ' '{ printf "%s ", $3 }')"
+fi
+
+kubectl delete node "$NODE" --ignore-not-found >/dev/null
+log "${NODE} removed from the cluster. Next: lower its pool's count in the spec, npm run synth, and deploy"
+log "(Terraform deletes the VM); or keep the spec and rebuild the node from a new disk (OPERATIONS.md)."
