@@ -3,7 +3,7 @@
  * among the existing specs (read through the loader), marks what the user must change, and
  * refuses a taken or invalid name without writing anything. The spec it writes synthesizes.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runNew } from '../../bin/new-cli';
@@ -109,6 +109,16 @@ describe('npm run new -- <name>', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`error: ${join(dir, 'lab.yaml')}: name: cluster name is already used by ${join(dir, 'main.yaml')} (received "lab")`);
     expect(readdirSync(dir)).toEqual(['main.yaml']);
+  });
+
+  test('GIVEN an existing spec that does not load WHEN new runs THEN its errors are printed and nothing is written', () => {
+    const dir = clustersCopy(join(tmp, 'broken'));
+    writeFileSync(join(dir, 'dev.yaml'), readFileSync(join(dir, 'dev.yaml'), 'utf8').replace('vmIdBase: 3000', 'vmIdBase: 12'));
+    process.env.PVE_K8S_CLUSTERS_DIR = dir;
+    const r = run(runNew, ['prod']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`error: ${join(dir, 'dev.yaml')}: proxmox.vmIdBase: `);
+    expect(existsSync(join(dir, 'prod.yaml'))).toBe(false);
   });
 
   test('GIVEN no name or two WHEN new runs THEN it prints its usage and exits 1', () => {
