@@ -13,6 +13,7 @@ export class UsageError extends Error {}
 export const USAGE = `Usage: npm run synth [-- [--spec FILE]... [--out DIR]]
 
   --spec FILE  synthesize only this spec (repeatable). Default: every clusters/*.yaml
+               (or PVE_K8S_CLUSTERS_DIR/*.yaml)
   --out DIR    write DIR/cdktf.out and DIR/dist instead of ./cdktf.out and ./dist
   --help       show this help
 

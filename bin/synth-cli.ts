@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
+import { checkUpgradePaths, clustersFolder, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
 import { synthInfra } from '../infra/app';
 import { applyStateMoves, planStateMoves, StateFilesError } from '../infra/state-files';
 import { parseSynthArgs, UsageError, USAGE } from './args';
@@ -43,9 +43,10 @@ function synth(argv: readonly string[], io: { stdout: Output; stderr: Output }):
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const files = args.specs.length > 0 ? args.specs : specFilesIn('clusters');
+  const clusters = clustersFolder();
+  const files = args.specs.length > 0 ? args.specs : specFilesIn(clusters.dir, clusters.source);
   // With --spec, the cross-cluster rules still see every spec of clusters/ (when there is one).
-  const context = args.specs.length > 0 && existsSync('clusters') ? specFilesIn('clusters') : [];
+  const context = args.specs.length > 0 && existsSync(clusters.dir) ? specFilesIn(clusters.dir, clusters.source) : [];
   const specs = loadSpecSet(files, context);
   for (const { model, warnings } of specs) {
     for (const w of warnings) io.stderr.write(`warning: ${formatIssue(model.file, w)}\n`);

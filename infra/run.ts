@@ -4,7 +4,7 @@
  * written; Terraform's own files are kept (infra/state-files.ts).
  */
 import { dirname, join } from 'node:path';
-import { SpecSetError, checkUpgradePaths, loadSpecSet, specFilesIn } from '../spec';
+import { SpecSetError, checkUpgradePaths, clustersFolder, loadSpecSet, specFilesIn } from '../spec';
 import { buildInfraApp } from './app';
 import { applyStateMoves, checkNoOrphanTerraformFiles, planStateMoves, StateFilesError } from './state-files';
 
@@ -20,9 +20,8 @@ export interface RunInfraOptions {
 export function runInfraApp(options: RunInfraOptions = {}): number {
   const stderr = options.stderr ?? process.stderr;
   try {
-    const fromEnv = options.clustersDir === undefined ? process.env.PVE_K8S_CLUSTERS_DIR : undefined;
-    const clustersDir = options.clustersDir ?? fromEnv ?? 'clusters';
-    const specs = loadSpecSet(specFilesIn(clustersDir, fromEnv === undefined ? undefined : 'PVE_K8S_CLUSTERS_DIR'));
+    const { dir: clustersDir, source }: { dir: string; source?: string } = options.clustersDir === undefined ? clustersFolder() : { dir: options.clustersDir };
+    const specs = loadSpecSet(specFilesIn(clustersDir, source));
     const models = specs.map((s) => s.model);
     // dist/ beside the spec folder holds the version each cluster was last synthesized at.
     checkUpgradePaths(models, join(dirname(clustersDir), 'dist'));

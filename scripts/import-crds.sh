@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the CRD bindings under imports/ from the pinned upstream CRD files
-# (../shared/upstream, see its SOURCES.md). The generated TypeScript is committed; the CRD
+# (scripts/lib/upstream.sh: ../shared/upstream, see its SOURCES.md, or fetched into .cache/upstream). The generated TypeScript is committed; the CRD
 # files are not. Core Kubernetes objects come from cdk8s-plus-30 (`import { k8s } from
 # 'cdk8s-plus-30'`), which ships the k8s 1.30 bindings, so `cdk8s import k8s` (online) is not run.
 #
@@ -10,14 +10,15 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-UP="${UPSTREAM_DIR:-${ROOT}/../shared/upstream}"
 OUT="${ROOT}/imports"
 CDK8S="${ROOT}/node_modules/.bin/cdk8s"
 
 log() { printf '[import-crds] %s\n' "$*" >&2; }
 die() { printf '[import-crds] ERROR: %s\n' "$*" >&2; exit 1; }
 
-[[ -d "$UP" ]] || die "upstream data not found at ${UP} (expected ../shared/upstream next to the repo; set UPSTREAM_DIR)"
+# shellcheck source=scripts/lib/upstream.sh
+source "${ROOT}/scripts/lib/upstream.sh"
+UP="$(upstream_dir)" || die "no pinned upstream data (see above)"
 [[ -x "$CDK8S" ]] || die "cdk8s CLI not found at ${CDK8S}: run npm ci"
 
 # group file name -> CRD files (relative to $UP). Keep in sync with cdk8s.yaml `imports`.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Real-consumer check of the generated GitOps manifests (issue 7, item 1):
 # a throw-away etcd + kube-apiserver (versions from tools/versions.json, built by
-# scripts/k8s-tools.sh) on 127.0.0.1, with Pod Security admission, the upstream
-# CRDs from ../shared/upstream, and every manifest submitted with
+# scripts/k8s-tools.sh) on 127.0.0.1, with Pod Security admission, the pinned upstream
+# CRDs (scripts/lib/upstream.sh: ../shared/upstream, or fetched into .cache/upstream), and every manifest submitted with
 # `kubectl apply --server-side --dry-run=server` in Argo CD sync-wave order.
 # Before that (default mode only), the cluster-wide Pod Security default: each dist/*/nodes
 # control plane's AdmissionConfiguration is loaded by the real kube-apiserver and probed, with
@@ -27,7 +27,8 @@
 # webhook configurations etc. never take effect.
 #
 # Env:
-#   UPSTREAM_DIR=...                      default <repo>/../shared/upstream
+#   UPSTREAM_DIR=...                      default <repo>/../shared/upstream; when missing, the pinned
+#                                         files are fetched into .cache/upstream (scripts/lib/upstream.sh)
 #   VERIFY_APISERVER_PSA_WARNINGS=fail    "would violate PodSecurity" warnings (workloads
 #                                         whose Pods would be refused) count as rejections;
 #                                         =warn only prints them
@@ -39,7 +40,6 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${ROOT}/.cache/tools/bin"
 HERE="${ROOT}/scripts/apiserver"
-UPSTREAM_DIR="${UPSTREAM_DIR:-${ROOT}/../shared/upstream}"
 PSA_WARNINGS="${VERIFY_APISERVER_PSA_WARNINGS:-fail}"
 READY_TIMEOUT="${VERIFY_APISERVER_READY_TIMEOUT:-60}"
 START=$(date +%s)
@@ -50,8 +50,9 @@ elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 rel() { local p="$1"; p="${p#"${ROOT}"/}"; echo "$p"; }
 
 # ---------------------------------------------------------------- inputs
-[[ -d "$UPSTREAM_DIR" && -f "${UPSTREAM_DIR}/SOURCES.md" ]] \
-  || die "upstream CRDs not found: ${UPSTREAM_DIR} (expected ../shared/upstream next to the repo, with SOURCES.md and <project>/<version>/crds/*.yaml; set UPSTREAM_DIR to override)"
+# shellcheck source=scripts/lib/upstream.sh
+source "${ROOT}/scripts/lib/upstream.sh"
+UPSTREAM_DIR="$(upstream_dir)" || die "no pinned upstream CRDs (see above)"
 shopt -s nullglob
 CRD_FILES=("${UPSTREAM_DIR}"/*/*/crds/*.yaml)
 shopt -u nullglob

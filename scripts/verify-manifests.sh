@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Verifies the GitOps manifests of every clusters/*.yaml against ../shared/upstream:
+# Verifies the GitOps manifests of every clusters/*.yaml against the pinned upstream data
+# (../shared/upstream, or fetched and checked into .cache/upstream: scripts/lib/upstream.sh):
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
@@ -9,13 +10,13 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-UPSTREAM="${UPSTREAM_DIR:-${ROOT}/../shared/upstream}"
 HERE="${ROOT}/scripts/manifests"
 log() { printf '[verify-manifests] %s\n' "$*" >&2; }
 die() { printf '[verify-manifests] ERROR: %s\n' "$*" >&2; exit 1; }
 
-[[ -d "$UPSTREAM" && -f "$UPSTREAM/SOURCES.md" ]] \
-  || die "upstream data not found at ${UPSTREAM} (expected ../shared/upstream next to the repo, see issue 5; set UPSTREAM_DIR). Cannot verify without it."
+# shellcheck source=scripts/lib/upstream.sh
+source "${ROOT}/scripts/lib/upstream.sh"
+UPSTREAM="$(upstream_dir)" || die "no pinned upstream data (see above): cannot verify without it"
 command -v python3 >/dev/null || die "python3 not found"
 
 # Python dependencies: install from PyPI when missing.

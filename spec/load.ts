@@ -4,6 +4,7 @@ import * as yaml from 'js-yaml';
 import { SpecError, type SpecIssue } from './errors';
 import { deriveModel, type ClusterModel } from './model';
 import { deployModelRules, deploySpecRules } from './checks';
+import { placeholderWarnings } from './checks/placeholders';
 import { modelRules, specRules, type RuleResult } from './rules';
 import { ClusterSpecSchema } from './schema';
 import { zodIssues } from './zod-issues';
@@ -59,7 +60,7 @@ export function loadSpecDocument(doc: unknown, file: string): LoadedSpec {
   const first = merge(specRules(spec), deploySpecRules(spec));
   const derived = deriveModel(spec, file);
   const errors = [...first.errors, ...derived.issues];
-  const warnings = [...first.warnings];
+  const warnings = [...first.warnings, ...placeholderWarnings(doc)];
   if (derived.model) {
     const second = merge(modelRules(spec, derived.model), deployModelRules(spec, derived.model));
     errors.push(...second.errors);
