@@ -199,6 +199,12 @@ export const KUBERNETES_APT = {
   baseUrl: 'https://pkgs.k8s.io/core:/stable:',
   /** Debian revision pkgs.k8s.io gives kubeadm/kubelet/kubectl/cri-tools (e.g. 1.30.3-1.1). */
   debRevision: '1.1',
+  /**
+   * Fingerprint of the key that signs every minor's repository (isv:kubernetes OBS Project; re-signed
+   * with a later expiry in November 2024, same fingerprint: kubernetes/kubernetes#128609). A downloaded
+   * Release.key with another fingerprint stops the bootstrap.
+   */
+  signingKeyFingerprint: 'DE15B14486CD377B9E876E1A234654DA9A296436',
 } as const;
 
 /** Helm CLI release downloads (COMPONENTS.helm); each tarball has a `.sha256sum` next to it. */

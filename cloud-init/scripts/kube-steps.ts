@@ -1,5 +1,5 @@
 /** Bootstrap steps for Kubernetes nodes: packages, runtime, load balancer, kubeadm. */
-import type { ClusterModel, NodeModel } from '../../spec';
+import { type ClusterModel, KUBERNETES_APT, type NodeModel } from '../../spec';
 import { CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../facts';
 import { isFirstControlPlane } from '../kubeadm';
 import { runsLoadBalancer } from '../load-balancer';
@@ -31,7 +31,8 @@ function kubePackagesOrigin(model: ClusterModel): string {
 
 /**
  * The repository key: the spec's armored key (written by cloud-init) is only checked to be one
- * OpenPGP public key; without one, pkgs.k8s.io's Release.key is downloaded and dearmored once.
+ * OpenPGP public key; without one, pkgs.k8s.io's Release.key is downloaded, refused unless its
+ * fingerprint is the pinned one (KUBERNETES_APT), and dearmored once.
  */
 export function kubernetesKeyLines(model: ClusterModel): string[] {
   if (model.sources.kubernetesSigningKey) {
@@ -43,6 +44,12 @@ export function kubernetesKeyLines(model: ClusterModel): string[] {
     'install -d -m 0755 /etc/apt/keyrings',
     `if [[ ! -s ${keyring} ]]; then`,
     `  retry 5 10 curl -fsSL -o /tmp/kubernetes-release.key ${sq(`${kubernetesAptRepo(model)}Release.key`)}`,
+    `  fpr=$(gpg --batch --show-keys --with-colons /tmp/kubernetes-release.key | awk -F: '$1 == "fpr" { print $10; exit }')`,
+    `  if [[ "$fpr" != ${KUBERNETES_APT.signingKeyFingerprint} ]]; then`,
+    `    log "Release.key of ${kubernetesAptRepo(model)} has fingerprint \${fpr:-none}, not ${KUBERNETES_APT.signingKeyFingerprint}: refused"`,
+    '    rm -f /tmp/kubernetes-release.key',
+    '    exit 1',
+    '  fi',
     `  gpg --batch --yes --dearmor -o ${keyring} /tmp/kubernetes-release.key`,
     '  rm -f /tmp/kubernetes-release.key',
     'fi',

@@ -1,6 +1,7 @@
 /** Add-on rules: backup schedule, tenant namespaces, Git and S3 URLs, image checksum. */
 import { CronError, parseCronSchedule } from '../cron';
 import type { ClusterSpec } from '../schema';
+import { NODE_OS } from '../versions';
 import { repeats, type Report } from './report';
 import { gitCredentialsRules } from './git-credentials';
 import { noCredentials } from './urls';
@@ -87,6 +88,9 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
   const checksum = spec.image.checksum;
   if (checksum && checksum.value.length !== DIGEST_LENGTH[checksum.algorithm]) {
     report.error(['image', 'checksum', 'value'], `a ${checksum.algorithm} digest has ${DIGEST_LENGTH[checksum.algorithm]} hex digits, this one has ${checksum.value.length}`, checksum.value);
+  }
+  if (!checksum && (spec.image.url || !NODE_OS[spec.nodeOs].image.checksum)) {
+    report.warn(['image', 'checksum'], 'Proxmox downloads the node image without checking it: whoever can change it at the source or in transit runs every node; set image.checksum (the release\'s SHA256SUMS)', spec.image.url ?? NODE_OS[spec.nodeOs].image.url);
   }
 }
 

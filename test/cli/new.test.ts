@@ -55,7 +55,7 @@ describe('npm run new -- <name>', () => {
     for (const field of ['domain:', 'endpoint:', 'hosts:', 'network:', 'authorizedKeys:', 'repoUrl:']) {
       expect(text.split('\n').find((l) => l.trimStart().startsWith(field))).toMatch(/# CHANGE ME/);
     }
-    expect(loadSpecFile(file).warnings.map((w) => w.path.join('.'))).toEqual(['domain', 'proxmox.endpoint', 'ssh.authorizedKeys.0', 'addons.gitops.repoUrl']);
+    expect(loadSpecFile(file).warnings.map((w) => w.path.join('.'))).toEqual(['image.checksum', 'domain', 'proxmox.endpoint', 'ssh.authorizedKeys.0', 'addons.gitops.repoUrl']);
     // WHEN synth runs on that folder (PVE_K8S_CLUSTERS_DIR) THEN it synthesizes all three
     const out = join(tmp, 'fresh', 'out');
     const s = run(runSynth, ['--out', out]);
