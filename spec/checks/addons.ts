@@ -3,6 +3,7 @@ import { CronError, parseCronSchedule } from '../cron';
 import type { ClusterSpec } from '../schema';
 import { repeats, type Report } from './report';
 import { gitCredentialsRules } from './git-credentials';
+import { sopsRules } from './sops';
 import { noCredentials } from './urls';
 
 /**
@@ -55,6 +56,7 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
     if (problem) report.error(['addons', 'gitops', 'repoUrl'], problem, git.repoUrl);
   }
   gitCredentialsRules(spec, report);
+  sopsRules(spec, report);
 
   const buckets: [readonly (string | number)[], string | undefined][] = [
     [['addons', 'backups', 's3', 'bucket'], addons.backups.s3?.bucket],
