@@ -6,6 +6,7 @@
  *     dist/<name>/versions.json                                      every pinned version
  *     dist/<name>/RESTORE.md                                         this cluster's restore runbook
  *     dist/<name>/SECRETS.md                                         the Secrets to create before the add-ons sync
+ *     dist/<name>/.sops.yaml                                         SOPS creation rule of apps/<name>/ (addons.gitops.sops)
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +16,7 @@ import { buildPlatform, chartFolder } from './build';
 import { Platform } from './platform';
 import { restoreDocument } from './restore';
 import { requiredSecrets, secretsDocument } from './secrets';
+import { renderSopsConfig } from './sops';
 import { defaultVersions, versionsDocument, type PlatformVersions } from './versions';
 import { renderFiles } from './writer';
 
@@ -32,6 +34,8 @@ export interface RenderedManifests {
   readonly versionsJson: string;
   readonly restoreMd: string;
   readonly secretsMd: string;
+  /** dist/<name>/.sops.yaml; undefined without addons.gitops.sops. */
+  readonly sopsYaml?: string;
   readonly platform: Platform;
 }
 
@@ -54,6 +58,7 @@ export function renderManifests(model: ClusterModel, options: SynthManifestsOpti
     versionsJson: versionsDocument(model, versions, platform.releases.map((r) => r.release)),
     restoreMd: restoreDocument(model, versions, veleroRendered),
     secretsMd: secretsDocument(model, requiredSecrets(model, veleroRendered)),
+    ...(model.gitops.sops ? { sopsYaml: renderSopsConfig(model) } : {}),
     platform,
   };
 }
@@ -62,7 +67,7 @@ function kustomizeFile(resources: readonly string[]): string {
   return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map((r) => `  - ${r}`), ''].join('\n');
 }
 
-/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md, SECRETS.md. */
+/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md, SECRETS.md (and .sops.yaml). */
 export function renderManifestFiles(model: ClusterModel, options: SynthManifestsOptions = {}): { path: string; content: string }[] {
   const out = renderManifests(model, options);
   return [
@@ -70,6 +75,7 @@ export function renderManifestFiles(model: ClusterModel, options: SynthManifests
     { path: 'versions.json', content: out.versionsJson },
     { path: 'RESTORE.md', content: out.restoreMd },
     { path: 'SECRETS.md', content: out.secretsMd },
+    ...(out.sopsYaml !== undefined ? [{ path: '.sops.yaml', content: out.sopsYaml }] : []),
   ];
 }
 

@@ -7,6 +7,7 @@ import { GITOPS_BOOTSTRAP } from '../cloud-init/facts';
 import { sq, words } from '../cloud-init/scripts/shell';
 import type { ClusterModel } from '../spec';
 import { ETCD_BACKUP_NAMESPACE, ETCD_S3_SECRET } from './addons/etcd-backup';
+import { sopsAgeSecret, sopsSecretsSection } from './sops';
 import { HARBOR_ADMIN_SECRET, HARBOR_NAMESPACE } from './addons/harbor';
 import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE } from './addons/monitoring';
 import { VELERO_NAMESPACE, VELERO_S3_SECRET } from './addons/velero';
@@ -76,6 +77,8 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
       });
     }
   }
+  const age = sopsAgeSecret(model);
+  if (age) out.push(age);
   const repo = repositorySecret(model);
   if (repo) out.push(repo);
   return out;
@@ -150,7 +153,7 @@ export function secretsDocument(model: ClusterModel, secrets: readonly RequiredS
     ...when,
     '',
   ];
-  if (secrets.length === 0) return [...lines, 'This cluster needs none.', ''].join('\n');
+  if (secrets.length === 0) return [...lines, 'This cluster needs none.', '', ...sopsSecretsSection(model)].join('\n');
   lines.push(
     '| # | namespace | Secret | keys | used by |',
     '|---|---|---|---|---|',
@@ -169,6 +172,6 @@ export function secretsDocument(model: ClusterModel, secrets: readonly RequiredS
   secrets.forEach((s, i) => {
     lines.push(`## ${i + 1}. \`${s.namespace}/${s.name}\`: ${s.usedBy}`, '', '```sh', ...secretCommands(s), '```', '');
   });
-  lines.push('Once every Secret exists:', '', '```sh', `cd && rm -rf ~/pve-k8s-secrets/${model.name}`, '```', '');
+  lines.push('Once every Secret exists:', '', '```sh', `cd && rm -rf ~/pve-k8s-secrets/${model.name}`, '```', '', ...sopsSecretsSection(model));
   return lines.join('\n');
 }

@@ -24,7 +24,8 @@ export function renderAppsReadme(model: ClusterModel): string {
     '- Give every namespaced object its `metadata.namespace` and create your namespaces here too.',
     '- Commit and push: the engine picks the change up at its next poll (a few minutes).',
     '- Removing a file removes its objects from the cluster.',
-    '- Secrets never go into Git in clear text; create them with kubectl (see `dist/' + model.name + '/SECRETS.md` for the platform\'s).',
+    '- Secrets never go into Git in clear text: create them with kubectl, or with Flux and `addons.gitops.sops` commit them',
+    '  encrypted with sops (`dist/' + model.name + '/SECRETS.md` shows both).',
     '',
   ].join('\n');
 }

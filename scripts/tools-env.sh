@@ -14,4 +14,6 @@ export CHECKPOINT_DISABLE=1
 # cdk8s-cli asks the npm registry for a newer version on every run (a stack trace when offline);
 # its --check-upgrade option, read from the environment with the CDK8S_ prefix, turns that off.
 export CDK8S_CHECK_UPGRADE=false
+# sops --version asks GitHub for a newer release unless told not to.
+export SOPS_DISABLE_VERSION_CHECK=1
 unset _pvek8s_root

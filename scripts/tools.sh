@@ -4,6 +4,8 @@
 #
 #   bash scripts/tools.sh            # build what is missing (idempotent, fast on rerun)
 #   TOOLS_FORCE=1 bash scripts/tools.sh   # rebuild everything
+#   TOOLS=sops bash scripts/tools.sh      # only sops and age-keygen (scripts/verify-sops.sh)
+#   TOOLS_CACHE=<dir> bash scripts/tools.sh   # build into <dir> instead of .cache/tools
 #
 # Versions come from tools/versions.json (single source of truth, also read
 # by the TypeScript side). Each tools/<name>/go.mod must pin the same version;
@@ -14,6 +16,26 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib/go-tools.sh
 source "${ROOT}/scripts/lib/go-tools.sh"
 MIRROR="${CACHE}/providers"
+
+# sops and age-keygen: the operator encrypts the Secrets of apps/<cluster>/ with them
+# (dist/<cluster>/SECRETS.md); scripts/verify-sops.sh checks dist/<cluster>/.sops.yaml with them.
+build_sops() {
+  local sops_version age_version
+  sops_version="$(ver sops)"; age_version="$(ver age)"
+  [[ -n "$sops_version" && -n "$age_version" ]] || die "tools/versions.json is missing \"sops\" or \"age\""
+  check_pin sops github.com/getsops/sops/v3 "$sops_version"
+  check_pin sops filippo.io/age "$age_version"
+  # sops's version is a constant of its source; age-keygen reads its module version from the build info.
+  go_build sops sops github.com/getsops/sops/v3/cmd/sops "$sops_version" "${BIN}/sops" "-s -w"
+  go_build age-keygen sops filippo.io/age/cmd/age-keygen "$age_version" "${BIN}/age-keygen" "-s -w"
+  SOPS_DISABLE_VERSION_CHECK=1 "${BIN}/sops" --version | grep -qF "sops ${sops_version}" || die "built sops does not run or is not ${sops_version}"
+  [[ "$("${BIN}/age-keygen" --version)" == "v${age_version}" ]] || die "built age-keygen does not run or is not v${age_version}"
+}
+if [[ "${TOOLS:-}" == sops ]]; then
+  build_sops
+  log "ok: sops v$(ver sops), age-keygen v$(ver age) ($(elapsed "$START") total)"
+  exit 0
+fi
 
 TF_VERSION="$(ver terraform)"
 PROXMOX_VERSION="$(ver proxmoxProvider)"
@@ -58,5 +80,6 @@ mv -f "${RC}.tmp" "$RC"
 TF_CLI_CONFIG_FILE="$RC" CHECKPOINT_DISABLE=1 "${BIN}/terraform" version -json >/dev/null \
   || die "built terraform does not run"
 
-log "ok: terraform v${TF_VERSION}, bpg/proxmox v${PROXMOX_VERSION} ($(elapsed "$START") total)"
+build_sops
+log "ok: terraform v${TF_VERSION}, bpg/proxmox v${PROXMOX_VERSION}, sops v$(ver sops), age-keygen v$(ver age) ($(elapsed "$START") total)"
 log "use: source scripts/tools-env.sh   (PATH + TF_CLI_CONFIG_FILE=${RC#"${ROOT}"/})"

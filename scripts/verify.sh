@@ -28,6 +28,7 @@ run_check terraform bash scripts/verify-terraform.sh
 run_check day2-plan bash scripts/verify-day2.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
 run_check manifests bash scripts/verify-manifests.sh
+run_check sops bash scripts/verify-sops.sh
 run_check apiserver-dry-run bash scripts/verify-apiserver.sh
 run_check policy bash scripts/verify-policy.sh
 run_check cis bash scripts/verify-cis.sh

@@ -140,6 +140,14 @@ export interface GitCredentialsModel {
   readonly knownHosts?: string;
 }
 
+/** SOPS decryption of the users' folder (spec addons.gitops.sops). */
+export interface SopsModel {
+  /** Secret in flux-system holding the age private key (key age.agekey); created by the operator, only referenced here. */
+  readonly secretName: string;
+  /** age public keys the creation rule of dist/<name>/.sops.yaml encrypts for, in spec order. */
+  readonly ageRecipients: readonly string[];
+}
+
 /** The GitOps engine and the root it syncs (spec addons.gitops). */
 export interface GitopsModel {
   /** Engine that applies dist/<name>/manifests; none: nothing does (the loader warns). */
@@ -162,6 +170,11 @@ export interface GitopsModel {
   };
   /** Engine the first control plane installs with the root: undefined with engine none or without a root. */
   readonly bootstrap?: 'argocd' | 'flux';
+  /**
+   * Flux's Kustomization of appsPath decrypts SOPS-encrypted files with this key: only with
+   * bootstrap flux (the spec rules refuse addons.gitops.sops with Argo CD, warn with engine none).
+   */
+  readonly sops?: SopsModel;
 }
 
 export interface ClusterModel {
@@ -409,7 +422,8 @@ function gitopsOf(spec: ClusterSpec): GitopsModel {
     ...(c.knownHosts !== undefined ? { knownHosts: knownHostsLines(c.knownHosts) } : {}),
   };
   const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision), ...(credentials ? { credentials } : {}) };
-  return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}) };
+  const sops = g.sops && g.engine === 'flux' ? { sops: { secretName: g.sops.secretName, ageRecipients: g.sops.ageRecipients } } : {};
+  return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}), ...sops };
 }
 
 /** known_hosts text as the engines read it: its key lines, trimmed, one per line (comments and blank lines dropped). */

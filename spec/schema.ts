@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { gitRevisionProblem } from './git-ref';
 import { isCidr, isIpv4, parseCidr } from './ip';
+import { ageRecipientProblem } from './age';
 import { DEFAULT_KUBERNETES_VERSION, NODE_OS_IDS, supportedKubernetesVersionList } from './versions';
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -200,6 +201,26 @@ export const GitCredentialsSchema = z
   })
   .describe('How the GitOps engine authenticates to a private repository.');
 
+export const SopsSchema = z
+  .strictObject({
+    ageRecipients: z
+      .array(
+        z.string().superRefine((text, ctx) => {
+          const problem = ageRecipientProblem(text);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      )
+      .min(1, { message: 'needs at least one age public key' })
+      .describe('Public keys (age1...) the Secrets of apps/<name>/ are encrypted for, written into dist/<name>/.sops.yaml: the cluster\'s key (age-keygen -o age.agekey prints its public key) and, if you like, one per person who edits them. Never a private key.'),
+    secretName: z
+      .string()
+      .max(253, { message: 'a Secret name has at most 253 characters' })
+      .regex(DNS_NAME_OR_LABEL, { message: "must be a Kubernetes Secret name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" })
+      .default('sops-age')
+      .describe('Secret in flux-system holding the cluster\'s age private key (key age.agekey), which Flux decrypts with. You create it (dist/<name>/SECRETS.md); synth only references it. @default "sops-age"'),
+  })
+  .describe('SOPS-encrypted Secrets in apps/<name>/, decrypted by Flux (engine flux only: Argo CD has no native SOPS decryption).');
+
 export const AddonsSchema = z
   .strictObject({
     cni: z
@@ -221,6 +242,9 @@ export const AddonsSchema = z
           .describe('What the root syncs: a branch name, refs/tags/<tag> for a tag, or a full 40-digit commit SHA. @default "main"'),
         credentials: GitCredentialsSchema.optional().describe(
           'Credentials of a private repoUrl: the name of a Secret you create in the engine\'s namespace (dist/<name>/SECRETS.md has the command); never the secret itself. @default none (a public repository)',
+        ),
+        sops: SopsSchema.optional().describe(
+          'Encrypted Secrets in Git: Flux\'s Kustomization of apps/<name>/ decrypts SOPS files with the age key of a Secret you create; dist/<name>/.sops.yaml holds the creation rule. @default none (no decryption: Secrets are created with kubectl)',
         ),
       })
       .prefault({})

@@ -10,6 +10,7 @@ const SECRET_PATTERNS: readonly [string, RegExp][] = [
   ['PEM private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
   ['Proxmox API token', /[\w.-]+@[\w.-]+![\w-]+=[0-9a-f]{8}-[0-9a-f]{4}-/],
   ['AWS access key', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ['age private key', /AGE-SECRET-KEY-1[0-9A-Z]{58}/],
   ['32-byte base64 key', /\bsecret:\s*["']?[A-Za-z0-9+/]{43}=/],
   ['password literal', /(?<!existing\w*)(password|passwd|auth_pass)["']?([ \t]*[:=][ \t]*|[ \t]+)["']?(?![<$@{]|\S*_(PASSWORD|SECRET))[A-Za-z0-9+/=_-]{8,}/i],
 ];
@@ -30,6 +31,7 @@ describe('secret scan', () => {
     ['token: abcdef.0123456789abcdef', 'kubeadm bootstrap token'],
     ['--certificate-key 3f1e6d1c8d9b4b5ea0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d', 'kubeadm certificate key'],
     ['-----BEGIN OPENSSH PRIVATE KEY-----', 'PEM private key'],
+    [`${'AGE-SECRET-KEY-'}1${'Q'.repeat(58)}`, 'age private key'],
     ['PROXMOX_VE_API_TOKEN=terraform@pve!ci=0b1c2d3e-1111-2222-3333-444455556666', 'Proxmox API token'],
     ['secret: c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=', '32-byte base64 key'],
     ['    auth_pass s3cr3tpw', 'password literal'],

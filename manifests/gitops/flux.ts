@@ -10,12 +10,13 @@ import {
   HelmReleaseSpecInstallCrds,
   HelmReleaseSpecUpgradeCrds,
 } from '../../imports/helm.toolkit.fluxcd.io';
-import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
+import { Kustomization, KustomizationSpecDecryptionProvider, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
 import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
 import { fluxGitRef } from '../../spec';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
+import { fluxAppsDecryption } from '../sops';
 import { fluxRootSourceSpec } from '../values/gitops-root';
 import { APPS_NAME } from './user-apps';
 
@@ -98,9 +99,12 @@ export function renderFluxKustomizations(scope: Chart, platform: Platform, folde
       metadata: { name: GITOPS_BOOTSTRAP.flux.rootKustomization, namespace: FLUX_NAMESPACE },
       spec: { interval: '10m', path: `./${model.gitops.path}`, prune: true, sourceRef },
     });
+    // SOPS-encrypted Secrets of the users' folder (addons.gitops.sops): only this Kustomization decrypts.
+    const sops = fluxAppsDecryption(model);
+    const decryption = sops ? { decryption: { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: sops.secretRef } } : {};
     new Kustomization(scope, 'apps', {
       metadata: { name: APPS_NAME, namespace: FLUX_NAMESPACE },
-      spec: { interval: '10m', path: `./${model.gitops.appsPath}`, prune: true, timeout: '10m', sourceRef },
+      spec: { interval: '10m', path: `./${model.gitops.appsPath}`, prune: true, timeout: '10m', sourceRef, ...decryption },
     });
   }
   for (const [folder, after] of [...folders].sort(([a], [b]) => a.localeCompare(b))) {

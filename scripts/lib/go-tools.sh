@@ -4,7 +4,8 @@
 # flags, Go version and platform (a rerun is instant), GOTOOLCHAIN=local, -mod=readonly, -trimpath.
 # Callers set ROOT before sourcing.
 
-CACHE="${ROOT}/.cache/tools"
+# TOOLS_CACHE: another folder for the built tools (a CI cache, a scratch checkout). @default .cache/tools
+CACHE="${TOOLS_CACHE:-${ROOT}/.cache/tools}"
 BIN="${CACHE}/bin"
 STAMPS="${CACHE}/stamps"
 START=$(date +%s)  # read by the sourcing scripts

@@ -1,6 +1,6 @@
 // Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
 // addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero), a
-// tenant and HTTPS repository credentials as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
+// tenant, HTTPS repository credentials and SOPS decryption as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
 // addons.ingress.controller = "gateway-api" (and SSH repository credentials), so verify covers both GitOps renderings, the Gateway
 // API option and the optional objects.
 // Usage: node scripts/manifests/render-variants.js <out>   (after `npx tsc -p .`)
@@ -23,7 +23,11 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   doc.addons.backups = { ...(doc.addons.backups ?? {}), s3: { endpoint: 'https://s3.verify.invalid', bucket: `${model.name}-backups` } };
   doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'] }];
   // A private repository over HTTPS (Flux: the root GitRepository's secretRef).
-  if (doc.addons.gitops.repoUrl) doc.addons.gitops.credentials = { secretName: 'verify-git-token', type: 'https' };
+  // ... and SOPS-encrypted Secrets in apps/<name>/ (the Kustomization apps decrypts; a throwaway key's public half).
+  if (doc.addons.gitops.repoUrl) {
+    doc.addons.gitops.credentials = { secretName: 'verify-git-token', type: 'https' };
+    doc.addons.gitops.sops = { ageRecipients: ['age1u9dfdgma289g2fuxj34akw5vw3e404qwx2tthdrev2xw9q6nyc9st60fzn'] };
+  }
   synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'options', model.name));
   // The Gateway API ingress option (Cilium Gateway, HTTPRoutes, CRDs from Git), with either engine.
   const gw = yaml.load(readFileSync(file, 'utf8'));
@@ -38,5 +42,5 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway', model.name));
   gw.addons.gitops = { ...(gw.addons.gitops ?? {}), engine: 'flux' };
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway-flux', model.name));
-  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant (+ https repo credentials); gateway-api (+ ssh repo credentials); gateway-api + flux (+ ssh repo credentials))`);
+  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant (+ https repo credentials, sops); gateway-api (+ ssh repo credentials); gateway-api + flux (+ ssh repo credentials))`);
 }

@@ -4,6 +4,7 @@ import type { ClusterSpec } from '../schema';
 import { NODE_OS } from '../versions';
 import { repeats, type Report } from './report';
 import { gitCredentialsRules } from './git-credentials';
+import { sopsRules } from './sops';
 import { noCredentials } from './urls';
 
 /**
@@ -56,6 +57,7 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
     if (problem) report.error(['addons', 'gitops', 'repoUrl'], problem, git.repoUrl);
   }
   gitCredentialsRules(spec, report);
+  sopsRules(spec, report);
 
   const buckets: [readonly (string | number)[], string | undefined][] = [
     [['addons', 'backups', 's3', 'bucket'], addons.backups.s3?.bucket],

@@ -15,6 +15,9 @@ const VARIANTS: [string, (d: SpecDoc) => void][] = [
     d.addons.gitops = { engine: 'flux', repoUrl: 'ssh://git@git.lab.example.internal:2222/platform/clusters.git', credentials: { secretName: 'git-deploy-key', type: 'ssh', knownHosts: `[git.lab.example.internal]:2222 ssh-ed25519 ${KEY}` } };
   }],
   ['lab with Argo CD and an HTTPS token', (d) => { s3(d); d.addons.gitops.credentials = { secretName: 'git-token', type: 'https' }; }],
+  ['lab with Flux, a private repository and SOPS', (d) => {
+    d.addons.gitops = { ...d.addons.gitops, engine: 'flux', credentials: { secretName: 'git-token', type: 'https' }, sops: { ageRecipients: ['age1u9dfdgma289g2fuxj34akw5vw3e404qwx2tthdrev2xw9q6nyc9st60fzn'] } };
+  }],
   ['lab without monitoring, Harbor and S3', (d) => { d.addons.monitoring = { enabled: false }; d.addons.harbor = { enabled: false }; delete d.addons.backups; }],
 ];
 
@@ -32,6 +35,7 @@ function secretReferences(obj: K8sObject): string[] {
     ...collect(obj, 'secretKeyRef').map((r) => (r as { name: string }).name),
     ...(obj.kind === 'BackupStorageLocation' ? collect(obj.spec, 'credential').map((r) => (r as { name: string }).name) : []),
     ...(obj.kind === 'GitRepository' && obj.spec.secretRef ? [obj.spec.secretRef.name as string] : []),
+    ...(obj.kind === 'Kustomization' && obj.spec.decryption?.secretRef ? [obj.spec.decryption.secretRef.name as string] : []),
   ];
   return refs.filter((r): r is string => typeof r === 'string');
 }
@@ -77,7 +81,8 @@ describe.each(VARIANTS)('GIVEN %s', (_name, edit) => {
 
   it('THEN every shell block of SECRETS.md is valid bash (bash -n)', () => {
     const blocks = [...out.secretsMd.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(blocks.length).toBe(secrets.length === 0 ? 0 : secrets.length + 2);
+    // One block per Secret, the private folder's two, and the SOPS example (addons.gitops.sops).
+    expect(blocks.length).toBe((secrets.length === 0 ? 0 : secrets.length + 2) + (model.gitops.sops ? 1 : 0));
     for (const block of blocks) execFileSync('bash', ['-n'], { input: block });
   });
 });
