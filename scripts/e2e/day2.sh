@@ -6,7 +6,7 @@
 
 NEGATIVE_STEP_BUDGET="${E2E_NEGATIVE_STEP_BUDGET:-90}"
 WRONG_VIP="${E2E_WRONG_VIP:-198.18.0.99}"
-HA_STOP="${E2E_HA_STOP:-clean}"   # clean: a clean shutdown; kill: the VIP holder dies at once (power loss; its restart does not pass yet)
+HA_STOP="${E2E_HA_STOP:-kill}"   # kill: the VIP holder dies at once (power loss: its whole cgroup tree SIGKILLed, netns gone); clean: a clean shutdown
 
 hello_manifest() {
   cat <<YAML
