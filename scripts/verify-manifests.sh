@@ -2,6 +2,7 @@
 # Verifies the GitOps manifests of every clusters/*.yaml against ../shared/upstream:
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
+#   - no chart default credential in effect (credentials.py, chart-credentials.json)
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -77,4 +78,49 @@ for expect in 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD 
   grep -q "$expect" "${TMP}/broken.log" || { cat "${TMP}/broken.log" >&2; die "negative control: expected a failure mentioning '${expect}'"; }
 done
 log "negative control rejected as expected ($(grep -c ' FAIL ' "${TMP}/broken.log") problems)"
+
+# No chart default credential in effect (issue 13): every release's values coalesced with the
+# chart's upstream values.yaml, against the known defaults of scripts/manifests/chart-credentials.json.
+log "credentials: no chart default password, key or render-time secret in effect"
+(cd "$HERE" && python3 credentials.py "$UPSTREAM" "${DISTS[@]}") || die "a chart default credential is in effect"
+
+log "negative control: Harbor's secretKey, Grafana's admin Secret and Velero's repository Secret mount removed must be rejected"
+CRED_SRC=""
+for d in "${DISTS[@]}"; do [[ -d "$d/manifests/harbor" && -d "$d/manifests/velero" ]] && { CRED_SRC=$d; break; }; done
+[[ -n "$CRED_SRC" ]] || die "negative control: no render with Harbor and Velero to break"
+DEFAULTS="${TMP}/defaults"
+cp -r "$CRED_SRC" "$DEFAULTS"
+python3 - "$DEFAULTS" <<'PY'
+import glob, sys, yaml
+d = sys.argv[1]
+def values(obj):
+    return obj['spec']['source']['helm']['valuesObject'] if obj['kind'] == 'Application' else obj['spec']['values']
+for addon, edit in [
+    ('harbor', lambda v: v.pop('existingSecretSecretKey')),
+    ('monitoring', lambda v: v['grafana'].pop('admin')),
+    ('velero', lambda v: v.pop('extraVolumes')),
+]:
+    for f in glob.glob(f'{d}/manifests/{addon}/*.yaml'):
+        obj = yaml.safe_load(open(f))
+        if obj['kind'] in ('Application', 'HelmRelease') and obj['metadata']['name'] != 'root':
+            edit(values(obj))
+            yaml.safe_dump(obj, open(f, 'w'))
+PY
+if (cd "$HERE" && python3 credentials.py "$UPSTREAM" "$DEFAULTS") >"${TMP}/defaults.log" 2>&1; then
+  cat "${TMP}/defaults.log" >&2
+  die "negative control passed: the credentials check accepts chart defaults in effect"
+fi
+for expect in 'secretKey is the chart default' 'grafana.adminPassword is empty' 'velero-repo-credentials'; do
+  grep -q "$expect" "${TMP}/defaults.log" || { cat "${TMP}/defaults.log" >&2; die "negative control: expected a failure mentioning '${expect}'"; }
+done
+log "negative control rejected as expected ($(grep -c ' FAIL ' "${TMP}/defaults.log") problems)"
+log "negative control: a chart whose values.yaml gains an unclassified default password must be rejected"
+NEWCHART="${TMP}/upstream-new-default"
+mkdir -p "$NEWCHART" && cp -r "${UPSTREAM}/harbor" "$NEWCHART/"
+printf '\nnewComponent:\n  adminPassword: "changeme"\n' >> "$(ls "$NEWCHART"/harbor/*/chart/values.yaml)"
+if (cd "$HERE" && python3 credentials.py "$NEWCHART" "$CRED_SRC") >"${TMP}/new-default.log" 2>&1 \
+  || ! grep -q 'newComponent.adminPassword that chart-credentials.json does not classify' "${TMP}/new-default.log"; then
+  cat "${TMP}/new-default.log" >&2
+  die "negative control: an unclassified credential default in a chart's values.yaml was not reported"
+fi
 log "OK"
