@@ -18,18 +18,12 @@ import sys
 
 import yaml
 
-from verify import EXC, chart_index, merged, releases_of
+from verify import EXC, chart_index, errors, fail, merged, releases_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = json.load(open(os.path.join(HERE, 'chart-credentials.json')))['charts']
 CREDENTIAL_KEY = re.compile(r'password|passwd|secret|token|xsrf|accesskey|accountkey|encodedkey|privatekey|htpasswd', re.I)
 MISSING = object()
-errors = []
-
-
-def fail(msg):
-    errors.append(msg)
-    print(f'  FAIL {msg}', flush=True)
 
 
 def get(tree, path):
