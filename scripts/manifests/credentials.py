@@ -18,7 +18,7 @@ import sys
 
 import yaml
 
-from verify import EXC, chart_index, errors, fail, merged, releases_of
+from verify import EXC, chart_index, fail, finish, merged, releases_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RULES = json.load(open(os.path.join(HERE, 'chart-credentials.json')))['charts']
@@ -125,10 +125,7 @@ def main():
                     fail(f'{where}: no upstream values.yaml for this chart version')
                 continue
             check_release(where, chart, values, yaml.safe_load(open(os.path.join(chart_dir, 'values.yaml'))) or {}, classified)
-    if errors:
-        print(f'[verify-credentials] FAILED: {len(errors)} problem(s)', file=sys.stderr, flush=True)
-        sys.exit(1)
-    print('[verify-credentials] OK: no chart default credential in effect', flush=True)
+    finish('verify-credentials', 'OK: no chart default credential in effect')
 
 
 if __name__ == '__main__':
