@@ -8,9 +8,9 @@ import { sq, words } from '../cloud-init/scripts/shell';
 import type { ClusterModel } from '../spec';
 import { ETCD_BACKUP_NAMESPACE, ETCD_S3_SECRET } from './addons/etcd-backup';
 import { sopsAgeSecret, sopsSecretsSection } from './sops';
-import { HARBOR_ADMIN_SECRET, HARBOR_NAMESPACE } from './addons/harbor';
+import { HARBOR_ADMIN_SECRET, HARBOR_CREDENTIALS, HARBOR_NAMESPACE } from './addons/harbor';
 import { GRAFANA_ADMIN_SECRET, MONITORING_NAMESPACE } from './addons/monitoring';
-import { VELERO_NAMESPACE, VELERO_S3_SECRET } from './addons/velero';
+import { VELERO_NAMESPACE, VELERO_REPO_SECRET, VELERO_S3_SECRET } from './addons/velero';
 
 /** One key whose value is secret: read from a file (`--from-file`), never given on the command line. */
 export interface SecretFileKey {
@@ -32,9 +32,13 @@ export interface RequiredSecret {
   /** Keys whose values are not secret (a user name, a URL): `--from-literal`. */
   readonly literals: readonly (readonly [string, string])[];
   readonly labels: Readonly<Record<string, string>>;
+  /** What the operator must know before creating or changing it (paragraphs). @default none */
+  readonly notes?: readonly string[];
 }
 
-const password = (file: string): string => `openssl rand -base64 24 | tr -d '\\n' > ${file}`;
+/** A random value of `bytes` bytes, base64 (4 characters per 3 bytes) or hex (2 per byte), without a newline. */
+const random = (file: string, bytes = 24, encoding: 'base64' | 'hex' = 'base64'): string => `openssl rand -${encoding} ${bytes} | tr -d '\\n' > ${file}`;
+const password = (file: string): string => random(file);
 
 /** Argo CD finds a repository's credentials by this label and the Secret's url. */
 export const ARGOCD_REPOSITORY_LABEL = { 'argocd.argoproj.io/secret-type': 'repository' } as const;
@@ -61,6 +65,7 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
       ...none, namespace: HARBOR_NAMESPACE, name: h.name, usedBy: 'Harbor\'s admin password',
       files: [{ key: h.key, file: 'harbor-admin-password', generate: password('harbor-admin-password'), holds: 'a generated password' }],
     });
+    out.push(harborCredentials());
   }
   if (model.backups.s3) {
     out.push({
@@ -69,11 +74,40 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
         { key: 'AWS_ACCESS_KEY_ID', file: 's3-access-key-id', holds: 'the S3 access key ID (no trailing newline)' },
         { key: 'AWS_SECRET_ACCESS_KEY', file: 's3-secret-access-key', holds: 'the S3 secret access key (no trailing newline)' },
       ],
+      notes: [
+        'The snapshots share the bucket with Velero. So that someone holding these credentials (any control plane',
+        'runs the upload) cannot delete or overwrite the history: create the bucket with object lock (S3 Object',
+        `Lock or your store's equivalent) and a default retention in compliance mode at least as long as you keep`,
+        `snapshots (e.g. 30 days), a lifecycle rule that expires \`etcd/${model.name}/\` objects after it, and give these`,
+        `credentials s3:PutObject on \`${model.backups.s3.bucket}/etcd/${model.name}/*\` only (no list, no delete).`,
+      ],
     });
     if (veleroRendered) {
+      const r = VELERO_REPO_SECRET;
+      out.push({
+        ...none, namespace: VELERO_NAMESPACE, name: r.name, usedBy: 'the password of Velero\'s kopia repositories (volume backups)',
+        files: [{ key: r.key, file: 'velero-repository-password', generate: random('velero-repository-password', 32), holds: 'a generated password' }],
+        notes: [
+          'Create it before Velero starts: Velero creates a missing one with its built-in password, published in its',
+          'source, which anyone who can read the bucket could then use to read and forge the volume backups. The',
+          'Velero server mounts it, so it waits for this Secret. Never change it once a backup ran: each kopia',
+          'repository keeps the password it was created with. Keep a copy off the cluster (password manager): a',
+          'restore into a rebuilt cluster needs it.',
+          `A cluster whose Velero started before this Secret was listed has Velero's built-in password: check with`,
+          `\`kubectl -n velero get secret ${r.name} -o jsonpath='{.data.${r.key}}' | base64 -d | wc -c\``,
+          '(15 characters: the built-in one). Then delete that Secret, the BackupRepository objects and the',
+          `\`velero/${model.name}/kopia/\` prefix in the bucket (the existing volume backups become unreadable), create`,
+          'this one and restart Velero (`kubectl -n velero rollout restart deployment velero`).',
+        ],
+      });
       out.push({
         ...none, namespace: VELERO_NAMESPACE, name: VELERO_S3_SECRET.name, usedBy: `Velero's backups to s3://${model.backups.s3.bucket}`,
         files: [{ key: VELERO_S3_SECRET.key, file: 'credentials-velero', holds: 'an AWS credentials file: [default], aws_access_key_id=..., aws_secret_access_key=...' }],
+        notes: [
+          'Velero\'s resource backups hold every backed-up Secret in clear JSON (only volume data goes through the',
+          'encrypted kopia repository): treat the bucket and these credentials like cluster-admin. Turn on the',
+          'bucket\'s default encryption and versioning, give these credentials access to this bucket only.',
+        ],
       });
     }
   }
@@ -82,6 +116,41 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
   const repo = repositorySecret(model);
   if (repo) out.push(repo);
   return out;
+}
+
+/** Every Harbor credential besides the admin password: generated, never the chart's defaults. */
+function harborCredentials(): RequiredSecret {
+  const { name, keys, registryUser } = HARBOR_CREDENTIALS;
+  const file = (key: string, f: string, generate: string, holds: string): SecretFileKey => ({ key, file: f, generate, holds });
+  return {
+    namespace: HARBOR_NAMESPACE, name, usedBy: 'Harbor\'s keys and internal passwords', literals: [], labels: {},
+    files: [
+      // The chart's 16- and 32-character keys: base64 of 12 and 24 random bytes.
+      file(keys.secretKey, 'harbor-secret-key', random('harbor-secret-key', 12), 'the 16-character key Harbor encrypts stored credentials with'),
+      file(keys.core, 'harbor-core-secret', random('harbor-core-secret', 12), 'the 16-character secret between Harbor\'s components'),
+      file(keys.xsrf, 'harbor-csrf-key', random('harbor-csrf-key', 24), 'the 32-character CSRF key'),
+      file(keys.jobservice, 'harbor-jobservice-secret', random('harbor-jobservice-secret', 12), 'the 16-character job service secret'),
+      file(keys.registryHttp, 'harbor-registry-http-secret', random('harbor-registry-http-secret', 12), 'the 16-character registry HTTP secret'),
+      file(keys.registryPassword, 'harbor-registry-password', random('harbor-registry-password', 24, 'hex'), 'the registry password of core and the job service'),
+      file(keys.registryHtpasswd, 'harbor-registry-htpasswd',
+        `htpasswd -niB ${registryUser} < harbor-registry-password | tr -d '\\n' > harbor-registry-htpasswd`,
+        `its bcrypt htpasswd line for ${registryUser} (htpasswd: apache2-utils or httpd-tools)`),
+      file(keys.database, 'harbor-database-password', random('harbor-database-password', 24, 'hex'), 'the internal database\'s password'),
+      file(keys.tokenKey, 'harbor-token.key',
+        'openssl req -x509 -newkey rsa:4096 -nodes -sha256 -days 3650 -subj /CN=harbor-token-ca -keyout harbor-token.key -out harbor-token.crt 2>/dev/null',
+        'the token service\'s signing key'),
+      file(keys.tokenCert, 'harbor-token.crt', '# ./harbor-token.crt: written by the command above', 'its self-signed certificate'),
+    ],
+    notes: [
+      'A Harbor installed before this Secret was listed runs with the chart\'s defaults: its database was',
+      'initialized with the chart\'s password and its stored credentials (replication endpoints, OIDC client',
+      'secret) are encrypted with the chart\'s key. Before you push the `dist/` that brings this Secret (the database',
+      'pod still runs the old values), generate the files below and set the database password:',
+      '`printf "ALTER USER postgres PASSWORD \'%s\';\\n" "$(cat harbor-database-password)" | kubectl -n harbor exec -i harbor-database-0 -- psql -U postgres`',
+      '(printf is a shell builtin: the password shows in no process list); then create the Secret, push, and enter',
+      'the stored credentials again in Harbor.',
+    ],
+  };
 }
 
 /** The credentials Secret of a private GitOps repository, in the engine's namespace. */
@@ -170,7 +239,7 @@ export function secretsDocument(model: ClusterModel, secrets: readonly RequiredS
     '',
   );
   secrets.forEach((s, i) => {
-    lines.push(`## ${i + 1}. \`${s.namespace}/${s.name}\`: ${s.usedBy}`, '', '```sh', ...secretCommands(s), '```', '');
+    lines.push(`## ${i + 1}. \`${s.namespace}/${s.name}\`: ${s.usedBy}`, '', ...(s.notes ? [...s.notes, ''] : []), '```sh', ...secretCommands(s), '```', '');
   });
   lines.push('Once every Secret exists:', '', '```sh', `cd && rm -rf ~/pve-k8s-secrets/${model.name}`, '```', '', ...sopsSecretsSection(model));
   return lines.join('\n');

@@ -3,6 +3,7 @@
 # (../shared/upstream, or fetched and checked into .cache/upstream: scripts/lib/upstream.sh):
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
+#   - no chart default credential in effect (credentials.py, chart-credentials.json)
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -29,6 +30,24 @@ python3 -c 'import kubernetes_validate, os; d=os.path.join(os.path.dirname(kuber
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
+
+# must_reject NAME EXPECTED... -- COMMAND...: a negative control. COMMAND must fail, and its output
+# (kept in $TMP/NAME.log) must mention every EXPECTED text.
+must_reject() {
+  local name=$1 expects=()
+  shift
+  while [[ $1 != -- ]]; do expects+=("$1"); shift; done
+  shift
+  if "$@" >"${TMP}/${name}.log" 2>&1; then
+    cat "${TMP}/${name}.log" >&2
+    die "negative control ${name} passed: the check accepts it"
+  fi
+  local expect
+  for expect in "${expects[@]}"; do
+    grep -qF -- "$expect" "${TMP}/${name}.log" || { cat "${TMP}/${name}.log" >&2; die "negative control ${name}: expected a failure mentioning '${expect}'"; }
+  done
+  log "negative control ${name} rejected as expected ($(grep -c ' FAIL ' "${TMP}/${name}.log") problems)"
+}
 
 if [[ $# -gt 0 ]]; then
   DISTS=("$@")
@@ -70,12 +89,43 @@ for app in glob.glob(f'{d}/manifests/metallb/*.yaml'):
         obj['spec']['values']['controler'] = {'replicas': 2}
     yaml.safe_dump(obj, open(app, 'w'))
 PY
-if python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN" >"${TMP}/broken.log" 2>&1; then
-  cat "${TMP}/broken.log" >&2
-  die "negative control passed: the verifier accepts a broken manifest set"
-fi
-for expect in 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD schema' 'controler'; do
-  grep -q "$expect" "${TMP}/broken.log" || { cat "${TMP}/broken.log" >&2; die "negative control: expected a failure mentioning '${expect}'"; }
-done
-log "negative control rejected as expected ($(grep -c ' FAIL ' "${TMP}/broken.log") problems)"
+must_reject broken 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD schema' 'controler' \
+  -- python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN"
+
+# No chart default credential in effect (issue 13): every release's values coalesced with the
+# chart's upstream values.yaml, against the known defaults of scripts/manifests/chart-credentials.json.
+log "credentials: no chart default password, key or render-time secret in effect"
+python3 "${HERE}/credentials.py" "$UPSTREAM" "${DISTS[@]}" || die "a chart default credential is in effect"
+
+log "negative control: Harbor's secretKey, Grafana's admin Secret and Velero's repository Secret mount removed must be rejected"
+CRED_SRC=""
+for d in "${DISTS[@]}"; do [[ -d "$d/manifests/harbor" && -d "$d/manifests/velero" ]] && { CRED_SRC=$d; break; }; done
+[[ -n "$CRED_SRC" ]] || die "negative control: no render with Harbor and Velero to break"
+DEFAULTS="${TMP}/defaults"
+cp -r "$CRED_SRC" "$DEFAULTS"
+python3 - "$DEFAULTS" <<'PY'
+import glob, sys, yaml
+d = sys.argv[1]
+def values(obj):
+    return obj['spec']['source']['helm']['valuesObject'] if obj['kind'] == 'Application' else obj['spec']['values']
+for addon, edit in [
+    ('harbor', lambda v: v.pop('existingSecretSecretKey')),
+    ('monitoring', lambda v: v['grafana'].pop('admin')),
+    ('velero', lambda v: v.pop('extraVolumes')),
+]:
+    for f in glob.glob(f'{d}/manifests/{addon}/*.yaml'):
+        obj = yaml.safe_load(open(f))
+        if obj['kind'] in ('Application', 'HelmRelease') and obj['metadata']['name'] != 'root':
+            edit(values(obj))
+            yaml.safe_dump(obj, open(f, 'w'))
+PY
+must_reject defaults 'secretKey is the chart default' 'grafana.adminPassword is empty' 'velero-repo-credentials' \
+  -- python3 "${HERE}/credentials.py" "$UPSTREAM" "$DEFAULTS"
+log "negative control: a chart whose values.yaml gains an unclassified default password must be rejected"
+NEWCHART="${TMP}/upstream-new-default"
+cp -r "$UPSTREAM" "$NEWCHART"
+printf '\nnewComponent:\n  adminPassword: "changeme"\n' >> "$(ls "$NEWCHART"/harbor/*/chart/values.yaml)"
+must_reject new-default 'newComponent.adminPassword that chart-credentials.json does not classify' \
+  -- python3 "${HERE}/credentials.py" "$NEWCHART" "$CRED_SRC"
+[[ $(grep -c ' FAIL ' "${TMP}/new-default.log") == 1 ]] || { cat "${TMP}/new-default.log" >&2; die "negative control new-default: expected exactly that one failure"; }
 log "OK"

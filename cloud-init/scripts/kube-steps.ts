@@ -298,13 +298,15 @@ export function kubectlAccessStep(): Step {
 }
 
 /**
- * Removes the files that hold the bootstrap token and certificate key once the bootstrap has
- * succeeded (a rerun after success skips every step that needs them).
+ * Shreds the files that hold the bootstrap token and certificate key once the bootstrap has
+ * succeeded (a rerun after success skips every step that needs them; nothing later reads them:
+ * upgrade.sh and the certificate renewal take kubeadm's configuration from the cluster).
  */
 export function forgetJoinSecretsStep(model: ClusterModel, node: NodeModel): Step {
   const files = [NODE_PATHS.kubeadmConfig, ...(isFirstControlPlane(model, node) ? [NODE_PATHS.kubeadmInitConfig] : [])];
-  return step('forget-join-secrets', 'Remove the kubeadm configs (bootstrap token, certificate key): they are not needed any more.', [
-    `rm -f ${files.join(' ')}`,
+  // Overwritten before unlinking (a plain rm leaves the blocks on the disk until reused); a rerun finds them gone.
+  return step('forget-join-secrets', 'Shred the kubeadm configs (bootstrap token, certificate key): they are not needed any more.', [
+    ...files.flatMap((f) => [`if [[ -e ${f} ]]; then`, `  shred --zero --remove ${f}`, 'fi']),
   ]);
 }
 

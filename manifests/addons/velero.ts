@@ -9,6 +9,13 @@ import { MEDIUM, resources, SMALL } from './resources';
 export const VELERO_NAMESPACE = 'velero';
 /** Existing Secret with key `cloud` (an AWS credentials file) for the S3 bucket. */
 export const VELERO_S3_SECRET = { name: 'velero-s3', key: 'cloud' } as const;
+/**
+ * The kopia repository password. Velero reads it from this Secret and, when the Secret is missing
+ * at its start, creates it with a built-in password published in its source
+ * (pkg/repository/keys/keys.go): the operator creates it first, and the server pod mounts it so
+ * that it cannot start (and create the published one) before the Secret exists.
+ */
+export const VELERO_REPO_SECRET = { name: 'velero-repo-credentials', key: 'repository-password' } as const;
 export const VELERO_SCHEDULE = { name: 'daily', cron: '0 3 * * *', ttl: '720h0m0s' } as const;
 
 export class VeleroChart extends AddonChart {
@@ -40,6 +47,8 @@ export class VeleroChart extends AddonChart {
         deployNodeAgent: true,
         nodeAgent: { resources: resources('100m', '256Mi', '1', '1Gi') },
         credentials: { useSecret: true, existingSecret: VELERO_S3_SECRET.name },
+        extraVolumes: [{ name: 'repo-credentials', secret: { secretName: VELERO_REPO_SECRET.name, optional: false } }],
+        extraVolumeMounts: [{ name: 'repo-credentials', mountPath: '/run/velero-repo-credentials', readOnly: true }],
         configuration: { uploaderType: 'kopia', defaultVolumesToFsBackup: true },
       },
     });

@@ -37,6 +37,14 @@ def fail(msg):
     print(f'  FAIL {msg}', flush=True)
 
 
+def finish(tag, ok):
+    """Exits 1 when any check failed, else prints the OK line."""
+    if errors:
+        print(f'[{tag}] FAILED: {len(errors)} problem(s)', file=sys.stderr, flush=True)
+        sys.exit(1)
+    print(f'[{tag}] {ok}', flush=True)
+
+
 # ---------------------------------------------------------------- upstream charts
 def chart_index(upstream):
     """chart name -> {version -> chart dir} from every upstream Chart.yaml."""
@@ -288,10 +296,7 @@ def main():
     for n in sorted(set(notes)):
         if 'allowed:' in n:
             print(f'  note {n}', flush=True)
-    if errors:
-        print(f'[verify-manifests] FAILED: {len(errors)} problem(s)', file=sys.stderr, flush=True)
-        sys.exit(1)
-    print('[verify-manifests] OK', flush=True)
+    finish('verify-manifests', 'OK')
 
 
 if __name__ == '__main__':

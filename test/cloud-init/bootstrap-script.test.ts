@@ -19,11 +19,12 @@ describe('bootstrap script', () => {
     expect(script()).toContain('kubeadm init --upload-certs --skip-token-print --skip-certificate-key-print --config /etc/pve-k8s/kubeadm-init.yaml');
   });
 
-  test('GIVEN any kubeadm node WHEN its bootstrap succeeds THEN the files holding join secrets are removed last', () => {
+  test('GIVEN any kubeadm node WHEN its bootstrap succeeds THEN the files holding join secrets are shredded last', () => {
+    const shredded = (s: string) => [...s.matchAll(/if \[\[ -e (\S+) \]\]; then\n\s+shred --zero --remove \1\n/g)].map((m) => m[1]);
     expect(steps().at(-1)).toBe('forget-join-secrets');
-    expect(script()).toContain(`rm -f ${NODE_PATHS.kubeadmConfig} ${NODE_PATHS.kubeadmInitConfig}`);
+    expect(shredded(script())).toEqual([NODE_PATHS.kubeadmConfig, NODE_PATHS.kubeadmInitConfig]);
     expect(steps(lab(), 'lab-worker-1').at(-1)).toBe('forget-join-secrets');
-    expect(script(lab(), 'lab-worker-1')).toContain(`rm -f ${NODE_PATHS.kubeadmConfig}\n`);
+    expect(shredded(script(lab(), 'lab-worker-1'))).toEqual([NODE_PATHS.kubeadmConfig]);
     expect(steps(labDedicated(), 'lab-lb-1')).not.toContain('forget-join-secrets');
   });
 

@@ -32,6 +32,10 @@ function rendered(edit: (d: SpecDoc) => void) {
 function secretReferences(obj: K8sObject): string[] {
   const refs = [
     ...collect(obj, 'existingSecret'), ...collect(obj, 'existingSecretAdminPassword'),
+    ...collect(obj, 'existingSecretSecretKey'), ...collect(obj, 'existingXsrfSecret'),
+    // Harbor's core.secretName (the token service key); Velero's extraVolumes (its repository password).
+    ...(obj.kind === 'Application' || obj.kind === 'HelmRelease' ? collect(obj, 'core').map((c) => (c as { secretName?: string }).secretName) : []),
+    ...collect(obj, 'extraVolumes').flatMap((v) => (v as { secret?: { secretName: string } }[]).map((x) => x.secret?.secretName)),
     ...collect(obj, 'secretKeyRef').map((r) => (r as { name: string }).name),
     ...(obj.kind === 'BackupStorageLocation' ? collect(obj.spec, 'credential').map((r) => (r as { name: string }).name) : []),
     ...(obj.kind === 'GitRepository' && obj.spec.secretRef ? [obj.spec.secretRef.name as string] : []),
