@@ -2,6 +2,8 @@
 # Verifies the GitOps manifests of every clusters/*.yaml against ../shared/upstream:
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
+#   - NetworkPolicy scoping (scripts/manifests/netpol.py): cross-namespace allows name pods and ports,
+#     tenants never reach the node network and sit under a cluster-wide Cilium policy
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -48,7 +50,8 @@ log "checking ${#DISTS[@]} cluster render(s) against ${UPSTREAM}"
 python3 "${HERE}/verify.py" "$UPSTREAM" "${DISTS[@]}"
 
 # Prove the check can fail: a broken copy (unknown field in a core object, wrong type in a
-# custom resource, unknown Helm values key) must be rejected.
+# custom resource, unknown Helm values key, an allow of every port and pod from monitoring, a
+# tenant egress into the node network) must be rejected.
 log "negative control: a deliberately broken manifest set must be rejected"
 BROKEN="${TMP}/broken"
 cp -r "${DISTS[0]}" "$BROKEN"
@@ -68,12 +71,30 @@ for app in glob.glob(f'{d}/manifests/metallb/*.yaml'):
     elif obj['kind'] == 'HelmRelease':
         obj['spec']['values']['controler'] = {'replicas': 2}
     yaml.safe_dump(obj, open(app, 'w'))
+# Network policy scoping: an allow from the monitoring namespace on every port and pod, and a
+# tenant whose egress reaches the node network.
+nodes = [p for p in glob.glob(f'{d}/manifests/security/NetworkPolicy.*.allow-from-nodes.yaml')]
+node_cidr = yaml.safe_load(open(nodes[0]))['spec']['ingress'][0]['from'][0]['ipBlock']['cidr']
+yaml.safe_dump({'apiVersion': 'networking.k8s.io/v1', 'kind': 'NetworkPolicy',
+                'metadata': {'name': 'allow-from-monitoring', 'namespace': 'cert-manager'},
+                'spec': {'podSelector': {}, 'policyTypes': ['Ingress'],
+                         'ingress': [{'from': [{'namespaceSelector': {'matchLabels': {'kubernetes.io/metadata.name': 'monitoring'}}}]}]}},
+               open(f'{d}/manifests/security/NetworkPolicy.cert-manager.allow-all-from-monitoring.yaml', 'w'))
+import os
+os.makedirs(f'{d}/manifests/tenants', exist_ok=True)
+yaml.safe_dump({'apiVersion': 'networking.k8s.io/v1', 'kind': 'NetworkPolicy',
+                'metadata': {'name': 'allow-egress-external', 'namespace': 'broken-tenant'},
+                'spec': {'podSelector': {}, 'policyTypes': ['Egress'],
+                         'egress': [{'to': [{'ipBlock': {'cidr': '0.0.0.0/0', 'except': ['10.244.0.0/16']}}]}]}},
+               open(f'{d}/manifests/tenants/NetworkPolicy.broken-tenant.allow-egress-external.yaml', 'w'))
 PY
 if python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN" >"${TMP}/broken.log" 2>&1; then
   cat "${TMP}/broken.log" >&2
   die "negative control passed: the verifier accepts a broken manifest set"
 fi
-for expect in 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD schema' 'controler'; do
+for expect in 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD schema' 'controler' \
+  'ingress\[0\] allows every port from another namespace' 'allows every pod of the namespaces' \
+  'lets a tenant reach the node network' 'no CiliumClusterwideNetworkPolicy denies them'; do
   grep -q "$expect" "${TMP}/broken.log" || { cat "${TMP}/broken.log" >&2; die "negative control: expected a failure mentioning '${expect}'"; }
 done
 log "negative control rejected as expected ($(grep -c ' FAIL ' "${TMP}/broken.log") problems)"
