@@ -18,7 +18,8 @@
  *   OPERATIONS.md "Join secrets" describes how to rotate them by hand.
  */
 import { Construct } from 'constructs';
-import { TerraformLocal, TerraformResource } from 'cdktf';
+import { TerraformLocal } from 'cdktf';
+import { TerraformData } from './terraform-data';
 
 /** Terraform addresses are a contract: renaming them regenerates the secrets (and breaks joins). */
 export const SECRETS_RESOURCE = 'join_secrets';
@@ -84,32 +85,13 @@ export const JoinSecretsDerivation: Record<'v1' | 'v2', Record<SecretName, strin
   },
 };
 
-/**
- * `terraform_data` with a fixed input map. cdktf's own DataResource would do, but it runs
- * `terraform version` at every synth (a Terraform >= 1.4 check), which makes synth and the tests
- * depend on a terraform binary. Terraform 1.4+ is required at deploy time anyway (we pin 1.8.5).
- */
-class TerraformData extends TerraformResource {
-  constructor(scope: Construct, id: string, private readonly input: Readonly<Record<string, string>>, ignoreInputChanges: boolean) {
-    super(scope, id, { terraformResourceType: 'terraform_data', lifecycle: ignoreInputChanges ? { ignoreChanges: ['input'] } : undefined });
-  }
-
-  protected synthesizeAttributes(): Record<string, unknown> {
-    return { input: { ...this.input } };
-  }
-
-  protected synthesizeHclAttributes(): Record<string, unknown> {
-    return { input: { value: { ...this.input }, isBlock: false, type: 'map', storageClassType: 'stringMap' } };
-  }
-}
-
 export class JoinSecrets extends Construct {
   /** Terraform expressions (`${local.x}`) usable inside any string attribute. */
   readonly expressions: JoinSecretsExpressions;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
-    const seeds = new TerraformData(this, 'seeds', Object.fromEntries(SEEDS.v2.map((k) => [k, '${uuid()}'])), true);
+    const seeds = new TerraformData(this, 'seeds', { input: Object.fromEntries(SEEDS.v2.map((k) => [k, '${uuid()}'])), ignoreInputChanges: true });
     seeds.overrideLogicalId(SECRETS_RESOURCE);
     const local = (name: string, expression: string): string => {
       const l = new TerraformLocal(this, name, `\${${expression}}`);

@@ -14,7 +14,7 @@ import { renderNodeTemplate } from '../cloud-init';
 import type { ClusterModel } from '../spec';
 import { configureBackend } from './backend';
 import { CloudImage } from './cloud-image';
-import { NodeFirewall } from './firewall';
+import { DatacenterFirewallCheck, NodeFirewall } from './firewall';
 import { JoinSecrets } from './join-secrets';
 import { NodeVm } from './node-vm';
 import { interpolateSecrets } from './terraform-text';
@@ -47,10 +47,12 @@ export class ClusterStack extends TerraformStack {
     const secrets = new JoinSecrets(this, 'secrets');
     const image = new CloudImage(this, 'image', { model });
 
+    const firewallCheck = model.proxmox.firewall.enabled ? new DatacenterFirewallCheck(this, 'datacenter-firewall', model) : undefined;
+
     this.nodes = model.nodes.map((node) => {
       const userData = interpolateSecrets(renderNodeTemplate(model, node), secrets.expressions);
       const vm = new NodeVm(this, node.name, { model, node, imageFileId: image.fileIdFor(node.host.name), userData });
-      if (model.proxmox.firewall.enabled) new NodeFirewall(vm, 'firewall', { model, node, vm });
+      if (firewallCheck) new NodeFirewall(vm, 'firewall', { model, node, vm, dependsOn: [firewallCheck.resource] });
       if (model.proxmox.ha) {
         new VirtualEnvironmentHaresource(vm, 'ha', { resourceId: `vm:${node.vmId}`, state: 'started', comment: `pve-k8s ${model.name}`, dependsOn: [vm.vm] }).overrideLogicalId(node.name);
       }

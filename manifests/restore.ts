@@ -1,6 +1,6 @@
 /** RESTORE.md: this cluster's exact restore commands (etcd snapshots, Velero). */
 import type { ClusterModel } from '../spec';
-import { ETCD_BACKUP_DIR, ETCD_CLIENT } from './addons/etcd-backup';
+import { ETCD_BACKUP_DIR, ETCD_CLIENT, ETCD_S3_SSE } from './addons/etcd-backup';
 import { VELERO_NAMESPACE, VELERO_SCHEDULE } from './addons/velero';
 import type { PlatformVersions } from './versions';
 
@@ -23,6 +23,7 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     'The Secrets the add-ons read are not in Git: when you rebuild the cluster, create them again first',
     '([SECRETS.md](SECRETS.md)).',
     '',
+    ...snapshotStorage(model),
   ];
   lines.push(
     '## Restore etcd from a snapshot',
@@ -33,10 +34,12 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     `1. Pick the snapshot (newest on ${cps[0]!.name}) and copy it to every control plane:`,
     '',
     '```sh',
-    `${ssh(cps[0]!)} 'ls -1t ${ETCD_BACKUP_DIR}/etcd-snapshot-*.db | head -1'`,
+    `${ssh(cps[0]!)} "sudo sh -c 'ls -1t ${ETCD_BACKUP_DIR}/etcd-snapshot-*.db | head -1'"`,
     ...(b.s3 ? [`# or from S3: aws --endpoint-url ${b.s3.endpoint} s3 ls s3://${b.s3.bucket}/etcd/${model.name}/${cps[0]!.name}/`] : []),
     `SNAP=${ETCD_BACKUP_DIR}/etcd-snapshot-<timestamp>.db`,
-    ...cps.slice(1).map((n) => `scp ${model.ssh.user}@${cps[0]!.ip}:$SNAP /tmp/snapshot.db && scp /tmp/snapshot.db ${model.ssh.user}@${n.ip}:/tmp/snapshot.db`),
+    // Snapshots are root-only on the node (0600 in a 0700 folder): read through sudo, kept 0600 here.
+    `(umask 077 && ${ssh(cps[0]!)} "sudo cat $SNAP" > /tmp/snapshot.db)`,
+    ...cps.slice(1).map((n) => `scp /tmp/snapshot.db ${model.ssh.user}@${n.ip}:/tmp/snapshot.db`),
     `${ssh(cps[0]!)} "sudo cp $SNAP /tmp/snapshot.db"`,
     '```',
     '',
@@ -85,4 +88,39 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     lines.push('## Velero', '', 'Not deployed: set `addons.backups.s3` (and keep `addons.backups.velero: true`) to back up persistent volumes.', '');
   }
   return lines.join('\n');
+}
+
+/** Where snapshots live, who can read them, how long they are kept and what protects the copies. */
+export function snapshotStorage(model: ClusterModel): string[] {
+  const b = model.backups;
+  const lines = [
+    '## Snapshot storage: access, encryption, retention, lock',
+    '',
+    `- On the nodes: \`${ETCD_BACKUP_DIR}\` is 0700 root and every snapshot 0600 (the Job writes with umask 077); the`,
+    `  Job mounts only the etcd client certificate, key and CA certificate, never the etcd CA key. The last`,
+    `  ${b.etcdKeep} are kept per control plane (\`addons.backups.etcdKeep\`), older ones are deleted by the Job.`,
+    '- A snapshot holds every object of the cluster; Secrets in it stay encrypted with the API server\'s',
+    '  encryption key, which lives on the control planes: keep the two apart.',
+  ];
+  if (!b.s3) return [...lines, '- Off-cluster copies: none (`addons.backups.s3` is not set): losing every control plane loses every snapshot.', ''];
+  const bucket = b.s3.bucket;
+  const prefix = `etcd/${model.name}/`;
+  return [
+    ...lines,
+    `- Off-cluster: each snapshot is uploaded to \`s3://${bucket}/${prefix}<node>/\` with server-side encryption`,
+    `  (\`--sse ${ETCD_S3_SSE}\`, SSE-S3; an S3-compatible store must support it, e.g. MinIO with a KMS configured,`,
+    '  or the upload fails and the Job with it).',
+    '- pve-k8s never deletes uploaded snapshots and does not configure the bucket: its retention and lock',
+    '  are yours. Create the bucket with Object Lock (only possible at creation), a default retention in',
+    '  COMPLIANCE mode longer than the time you need to notice a loss, and a lifecycle rule that expires',
+    '  the snapshots after it, with credentials that may write but not delete or change retention:',
+    '',
+    '```sh',
+    `aws --endpoint-url ${b.s3.endpoint} s3api create-bucket --bucket ${bucket} --object-lock-enabled-for-bucket`,
+    `aws --endpoint-url ${b.s3.endpoint} s3api put-object-lock-configuration --bucket ${bucket} --object-lock-configuration '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":14}}}'`,
+    `aws --endpoint-url ${b.s3.endpoint} s3api put-bucket-lifecycle-configuration --bucket ${bucket} --lifecycle-configuration '{"Rules":[{"ID":"etcd-${model.name}","Status":"Enabled","Filter":{"Prefix":"${prefix}"},"Expiration":{"Days":30},"NoncurrentVersionExpiration":{"NoncurrentDays":1}}]}'`,
+    `aws --endpoint-url ${b.s3.endpoint} s3api get-object-lock-configuration --bucket ${bucket}   # check`,
+    '```',
+    '',
+  ];
 }

@@ -7,6 +7,7 @@ import { BOOTSTRAP_TOKEN_TTL, CERT_RENEWAL, certRenewalWeekday, CLUSTER_PROBE, N
 import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
+import { ADMIN_ALIAS } from '../infra/firewall';
 import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
 import { renderJoinSecrets } from './join-secrets';
 import { sh } from './markdown';
@@ -15,6 +16,34 @@ import { sh } from './markdown';
 function etcdctl(model: ClusterModel, via: NodeModel, args: string): string {
   const c = ETCD_CLIENT;
   return `kubectl -n kube-system exec etcd-${via.name} -- etcdctl --endpoints=${c.endpoint} --cacert=${c.cacert} --cert=${c.cert} --key=${c.key} ${args}`;
+}
+
+/** The Proxmox firewall: what it opens and the datacenter firewall it needs (spec proxmox.firewall). */
+export function firewallSection(model: ClusterModel): string[] {
+  const fw = model.proxmox.firewall;
+  const lines = ['## Proxmox firewall', ''];
+  if (!fw.enabled) {
+    return [...lines, 'Off (`proxmox.firewall.enabled: false`): every port of every node is reachable from wherever the bridge reaches.', ''];
+  }
+  return [
+    ...lines,
+    `Every VM drops inbound traffic except, per port: SSH and the API VIP from the admin network`,
+    `\`${fw.adminCidr}\` (the VM alias \`${ADMIN_ALIAS}\`); the API, kubelet, Cilium (VXLAN, health, Hubble), metrics`,
+    `and MetalLB ports from the node network \`${model.network.cidr}\`; etcd between the control planes only; VRRP`,
+    'between the load balancers; HTTP(S) to the MetalLB range from anywhere. The IP filter lets a VM send only',
+    'from its own address, the VIP (load balancers) and the MetalLB range. No BGP is used (MetalLB runs in L2 mode).',
+    '',
+    'The rules do nothing while the **datacenter firewall** is off. pve-k8s does not manage it: it is one',
+    'setting shared by every guest and host of the PVE cluster (and enabling it applies the datacenter\'s input',
+    'policy to the hosts themselves: allow your own access to the hosts first). Enable it once, then check it;',
+    'the first apply with the firewall on checks it through the API (with `PROXMOX_VE_API_TOKEN`) and stops if it is off:',
+    '',
+    ...sh(
+      'pvesh get /cluster/firewall/options --output-format json   # "enable": 1',
+      'pvesh set /cluster/firewall/options --enable 1',
+      `pvesh get /nodes/${model.nodes[0]!.host.name}/qemu/${model.nodes[0]!.vmId}/firewall/options --output-format json   # "enable": 1, "ipfilter": 1`,
+    ),
+  ];
 }
 
 export function renderOperations(model: ClusterModel): string {
@@ -58,7 +87,12 @@ export function renderOperations(model: ClusterModel): string {
     '| `addons.*` | no VM change: the GitOps engine applies the new `dist/` manifests | – |',
     '| a pool or host list reordered | untouched: a running VM stays on its PVE host | placed by the new list |',
     '| rename the cluster or a pool | **replaces those VMs** (their Terraform addresses change): never do it on a running cluster | – |',
+    '| `proxmox.firewall.enabled` | the VMs\' network devices switch the firewall flag in place; rules, IP filter sets and the admin alias are created (no VM is replaced) | the same |',
+    '| `proxmox.firewall.adminCidr` | one alias per VM updated in place | the same |',
+    '| control planes, firewall on | the control planes\' rule lists are updated in place (etcd and VRRP peers) | get their own firewall |',
+    '| `network.metallb` or `network.vip`, firewall on | each VM\'s IP filter set is replaced (deleted, then created): until it is back, the VM may send from no address; apply it in a maintenance window | – |',
     '',
+    ...firewallSection(model),
     '## Adding nodes',
     '',
     'Raise `count` (or add a pool), synth, deploy. A new node joins with the bootstrap token that',

@@ -21,9 +21,12 @@
 # /var/lib/etcd, /var/lib/etcd-backup, /tmp, /root) and a kubelet stand-in that runs etcd with
 # kubeadm's flags while /etc/kubernetes/manifests/etcd.yaml exists on the node.
 #
-# Checks, in order: the Job's etcd image is the pinned etcd version; keys written to the cluster;
+# Checks, in order: the Job's etcd image is the pinned etcd version; the Job mounts only the etcd
+# client certificate, key and CA certificate (type File), writes with umask 077 and uploads with
+# SSE (scripts/etcd-restore/check-cronjob.py, with its negative controls); keys written to the cluster;
 # the Job run keep+1 times (1 s apart) leaves exactly `keep` snapshots (the oldest pruned) and
-# uploads each (S3 stubbed); the keys are then deleted and a new key written; RESTORE.md steps
+# uploads each (S3 stubbed, refusing an upload without --sse), the folder is 0700 and each snapshot
+# 0600; the keys are then deleted and a new key written; RESTORE.md steps
 # 1-2 run, the etcd data dirs are wiped; NEGATIVE CONTROL: a corrupted snapshot makes the step-3
 # restore fail and leaves the data dir in place; steps 3-4 run with the good snapshot; etcd
 # comes back with three members, every key is back with its value, the post-snapshot key is
@@ -80,6 +83,9 @@ p = yaml.safe_load(open(sys.argv[1]))["spec"]["jobTemplate"]["spec"]["template"]
 print({c["image"] for c in p["initContainers"] if c["name"] == "save"}.pop())' "$CRONJOB")" || die "no save container in $CRONJOB"
 [[ ${ETCD_IMAGE##*:} == "$ETCD_VERSION" || ${ETCD_IMAGE##*:} == "$ETCD_VERSION"-* ]] \
   || die "the Job's etcd image $ETCD_IMAGE is not etcd $ETCD_VERSION (tools/versions.json vs spec/versions.ts)"
+for f in "${cronjobs[@]}"; do python3 "$HELPERS/check-cronjob.py" "$f" || die "${f#"$ROOT"/}: the Job mounts or writes more than it may (above)"; done
+neg="$(python3 "$HELPERS/check-cronjob.py" --negative "$CRONJOB")" || die "NEGATIVE CONTROL: check-cronjob.py did not flag a broken form of the Job"
+log "Job confinement ok on ${#cronjobs[@]} CronJob(s): only the etcd client files (type File), umask 077, uploads with SSE; negative controls: $neg"
 log "cluster $(basename "$DIST"): ${#CP_NAMES[@]} control planes (${CP_NAMES[*]}), keep $KEEP, Job ${CRONJOB#"$ROOT"/}, image $ETCD_IMAGE"
 
 # --- temp dirs, namespaces, cleanup -------------------------------------------------------
@@ -246,6 +252,10 @@ mapfile -t kept < <(ls -1 "$store")
 [[ ! -e $store/${seen[0]} ]] || die "pruning kept the oldest snapshot ${seen[0]}"
 for s in "${seen[@]:1}"; do [[ -e $store/$s ]] || die "pruning removed $s, one of the newest $KEEP"; done
 [[ -z $(find "$store" -name '*.part') ]] || die "a .part file was left behind"
+[[ $(stat -c %a "$store") == 700 ]] || die "$store is mode $(stat -c %a "$store"), not 0700"
+loose=$(find "$store" -type f ! -perm 0600 -printf '%f %m\n')
+[[ -z $loose ]] || die "snapshots readable beyond root: $loose"
+log "modes ok: /var/lib/etcd-backup 0700, every snapshot 0600"
 uploads=$(find "$W/s3" -type f 2>/dev/null | wc -l)
 if grep -q 'name: upload' "$CRONJOB"; then
   [[ $uploads -eq $runs ]] || die "expected $runs uploads (S3 stub), found $uploads"

@@ -4,6 +4,8 @@
 #   - Helm values of each release vs the chart's values.schema.json, else vs its values.yaml key paths
 #   - every object strictly vs Kubernetes 1.30 (python kubernetes-validate) or the upstream CRD schema
 #   - no chart default credential in effect (credentials.py, chart-credentials.json)
+#   - NetworkPolicy scoping (scripts/manifests/netpol.py): cross-namespace allows name pods and ports,
+#     tenants never reach the node network and sit under a cluster-wide Cilium policy
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -68,7 +70,8 @@ log "checking ${#DISTS[@]} cluster render(s) against ${UPSTREAM}"
 python3 "${HERE}/verify.py" "$UPSTREAM" "${DISTS[@]}"
 
 # Prove the check can fail: a broken copy (unknown field in a core object, wrong type in a
-# custom resource, unknown Helm values key) must be rejected.
+# custom resource, unknown Helm values key, an allow of every port and pod from monitoring, a
+# tenant egress into the node network) must be rejected.
 log "negative control: a deliberately broken manifest set must be rejected"
 BROKEN="${TMP}/broken"
 cp -r "${DISTS[0]}" "$BROKEN"
@@ -88,8 +91,26 @@ for app in glob.glob(f'{d}/manifests/metallb/*.yaml'):
     elif obj['kind'] == 'HelmRelease':
         obj['spec']['values']['controler'] = {'replicas': 2}
     yaml.safe_dump(obj, open(app, 'w'))
+# Network policy scoping: an allow from the monitoring namespace on every port and pod, and a
+# tenant whose egress reaches the node network.
+nodes = [p for p in glob.glob(f'{d}/manifests/security/NetworkPolicy.*.allow-from-nodes.yaml')]
+node_cidr = yaml.safe_load(open(nodes[0]))['spec']['ingress'][0]['from'][0]['ipBlock']['cidr']
+yaml.safe_dump({'apiVersion': 'networking.k8s.io/v1', 'kind': 'NetworkPolicy',
+                'metadata': {'name': 'allow-from-monitoring', 'namespace': 'cert-manager'},
+                'spec': {'podSelector': {}, 'policyTypes': ['Ingress'],
+                         'ingress': [{'from': [{'namespaceSelector': {'matchLabels': {'kubernetes.io/metadata.name': 'monitoring'}}}]}]}},
+               open(f'{d}/manifests/security/NetworkPolicy.cert-manager.allow-all-from-monitoring.yaml', 'w'))
+import os
+os.makedirs(f'{d}/manifests/tenants', exist_ok=True)
+yaml.safe_dump({'apiVersion': 'networking.k8s.io/v1', 'kind': 'NetworkPolicy',
+                'metadata': {'name': 'allow-egress-external', 'namespace': 'broken-tenant'},
+                'spec': {'podSelector': {}, 'policyTypes': ['Egress'],
+                         'egress': [{'to': [{'ipBlock': {'cidr': '0.0.0.0/0', 'except': ['10.244.0.0/16']}}]}]}},
+               open(f'{d}/manifests/tenants/NetworkPolicy.broken-tenant.allow-egress-external.yaml', 'w'))
 PY
 must_reject broken 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1: CRD schema' 'controler' \
+  'ingress[0] allows every port from another namespace' 'allows every pod of the namespaces' \
+  'lets a tenant reach the node network' 'no CiliumClusterwideNetworkPolicy denies them' \
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN"
 
 # No chart default credential in effect (issue 13): every release's values coalesced with the

@@ -83,3 +83,19 @@ export function rangeContains(range: IpRange, ip: string | number): boolean {
 export function rangeSize(range: IpRange): number {
   return range.end - range.start + 1;
 }
+
+/** The fewest CIDRs covering exactly start..end (inclusive), in address order. */
+export function rangeToCidrs(start: string, end: string): string[] {
+  let lo = ipToInt(start);
+  const hi = ipToInt(end);
+  if (lo > hi) throw new Error(`IPv4 range end before start: ${start}-${end}`);
+  const out: string[] = [];
+  while (lo <= hi) {
+    let size = 1;
+    // The largest aligned block starting at lo that stays inside the range.
+    while (lo % (size * 2) === 0 && lo + size * 2 - 1 <= hi && size < 2 ** 32) size *= 2;
+    out.push(`${intToIp(lo)}/${32 - Math.log2(size)}`);
+    lo += size;
+  }
+  return out;
+}

@@ -49,7 +49,8 @@ export interface ProxmoxModel {
   readonly sharedImageStorage: boolean;
   /** Every VM is registered as a Proxmox HA resource. */
   readonly ha: boolean;
-  readonly firewall: { readonly enabled: boolean; readonly adminCidr?: string };
+  /** Proxmox firewall: adminCidr is set whenever enabled (spec rules); the datacenter firewall is the operator's. */
+  readonly firewall: { readonly enabled: boolean; readonly adminCidr?: string; readonly datacenterEnabled: boolean };
 }
 
 /** Where Terraform keeps state (spec state), defaults resolved. */
@@ -394,7 +395,7 @@ function imageOf(spec: ClusterSpec, os: NodeOsRelease): ClusterModel['image'] {
 }
 
 function proxmoxOf(p: ClusterSpec['proxmox']): ProxmoxModel {
-  const firewall = { enabled: p.firewall.enabled, ...(p.firewall.adminCidr ? { adminCidr: p.firewall.adminCidr } : {}) };
+  const firewall = { enabled: p.firewall.enabled, ...(p.firewall.adminCidr ? { adminCidr: p.firewall.adminCidr } : {}), datacenterEnabled: p.firewall.datacenterEnabled };
   return { endpoint: p.endpoint, insecure: p.insecure, vmIdBase: p.vmIdBase, sharedImageStorage: p.sharedImageStorage, ha: p.ha, firewall };
 }
 

@@ -70,7 +70,13 @@ export const ProxmoxSchema = z
     firewall: z
       .strictObject({
         enabled: z.boolean().default(false).describe('@default false'),
-        adminCidr: cidr().optional().describe('Admin network allowed to SSH to nodes. @default none (SSH closed from outside the node network)'),
+        adminCidr: cidr()
+          .optional()
+          .describe('Admin network allowed to reach the API VIP and SSH to nodes; required when the firewall is enabled. @default none'),
+        datacenterEnabled: z
+          .boolean()
+          .default(false)
+          .describe('You enabled the Proxmox datacenter firewall (Datacenter > Firewall > Options > Firewall: Yes), without which guest rules do nothing. pve-k8s does not manage it: it is shared by every guest and host of the PVE cluster. Must be true when the firewall is enabled; the deploy checks it through the Proxmox API. @default false'),
       })
       .prefault({})
       .describe('Proxmox firewall keeping the node network private. @default disabled'),

@@ -30,7 +30,8 @@ export class ArgoCdChart extends AddonChart {
     const ns = GITOPS_BOOTSTRAP.argocd.namespace;
     platform.addNamespace({
       name: ns, addon: this.addon, version: this.version,
-      allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-monitoring', 'egress-external'],
+      // No metrics are scraped here (the chart's metrics are off): no allow from monitoring.
+      allow: ['apiserver', 'same-namespace', 'from-ingress', 'egress-external'],
     });
     const tls = 'argocd-server-tls';
     // <fullname>-server (nameOverride argocd), server.service.servicePortHttp 80 (server.insecure)

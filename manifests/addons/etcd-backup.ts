@@ -1,6 +1,8 @@
 /**
  * etcd snapshots: one CronJob per control plane (each keeps its own last N snapshots on the
  * node): etcdctl snapshot save -> snapshot status (verify) -> optional S3 upload -> rotate.
+ * The Job sees only the three etcd client files it needs (never the etcd CA key); snapshots
+ * are root-only on the node (0600 in a 0700 folder) and uploaded with server-side encryption.
  */
 import type { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
@@ -17,6 +19,8 @@ export const ETCD_BACKUP_DIR = '/var/lib/etcd-backup';
 export const ETCD_S3_SECRET = 'etcd-backup-s3';
 const PKI = '/etc/kubernetes/pki/etcd';
 const INCOMING = '/incoming';
+/** Server-side encryption every upload asks for (SSE-S3; an S3-compatible store must support it, MinIO with a KMS). */
+export const ETCD_S3_SSE = 'AES256';
 
 /** How etcdctl reaches the local etcd member of a kubeadm control plane (used by the Job and RESTORE.md). */
 export const ETCD_CLIENT = {
@@ -48,9 +52,13 @@ export function rotateScript(keep: number): string {
   if (!Number.isInteger(keep) || keep < 1) throw new Error(`etcdKeep must be a positive integer, received: ${JSON.stringify(keep)}`);
   return [
     'set -eu',
+    // Snapshots hold every object of the cluster: root-only, also those an older Job wrote 0644.
+    'umask 077',
+    `chmod 0700 ${ETCD_BACKUP_DIR}`,
     `ts=$(date -u +%Y%m%dT%H%M%SZ)`,
     `cp ${INCOMING}/snapshot.db ${ETCD_BACKUP_DIR}/etcd-snapshot-$ts.db.part`,
     `mv ${ETCD_BACKUP_DIR}/etcd-snapshot-$ts.db.part ${ETCD_BACKUP_DIR}/etcd-snapshot-$ts.db`,
+    `chmod 0600 ${ETCD_BACKUP_DIR}/etcd-snapshot-*.db`,
     `ls -1t ${ETCD_BACKUP_DIR}/etcd-snapshot-*.db | tail -n +${keep + 1} | xargs -r rm -f`,
     `ls -l ${ETCD_BACKUP_DIR}`,
   ].join('\n');
@@ -61,7 +69,7 @@ export class EtcdBackupChart extends AddonChart {
     super(scope, id, platform, { addon: 'etcd-backup', version: platform.versions.images.etcd.split(':').pop()! });
     platform.addNamespace({
       name: ETCD_BACKUP_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
-      reason: 'snapshot jobs use hostNetwork (etcd listens on 127.0.0.1:2379) and hostPath mounts of the etcd client certificates and the snapshot directory',
+      reason: 'snapshot jobs use hostNetwork (etcd listens on 127.0.0.1:2379) and hostPath mounts of the etcd client certificate, key and CA certificate and the snapshot directory',
       allow: ['egress-external'],
     });
     for (const node of platform.model.controlPlanes) this.cronJob(node);
@@ -71,8 +79,14 @@ export class EtcdBackupChart extends AddonChart {
     const { model, versions } = this.platform;
     const backups = model.backups;
     const s3 = backups.s3;
+    // One hostPath per file etcdctl reads: the folder would also expose the etcd CA key.
+    const clientFiles = [
+      { name: 'etcd-ca-crt', path: ETCD_CLIENT.cacert },
+      { name: 'etcd-client-crt', path: ETCD_CLIENT.cert },
+      { name: 'etcd-client-key', path: ETCD_CLIENT.key },
+    ];
     const mounts = {
-      pki: { name: 'etcd-pki', mountPath: PKI, readOnly: true },
+      client: clientFiles.map((f) => ({ name: f.name, mountPath: f.path, readOnly: true })),
       incoming: { name: 'incoming', mountPath: INCOMING },
       store: { name: 'snapshots', mountPath: ETCD_BACKUP_DIR },
       tmp: { name: 'tmp', mountPath: '/tmp' },
@@ -81,7 +95,7 @@ export class EtcdBackupChart extends AddonChart {
     const initContainers: k8s.Container[] = [
       {
         name: 'save', image: etcdImage, command: ['etcdctl'], args: ['snapshot', 'save', `${INCOMING}/snapshot.db`],
-        env: etcdctlEnv, volumeMounts: [mounts.pki, mounts.incoming], securityContext, resources: k8sResources(resources('100m', '128Mi', '1', '512Mi')),
+        env: etcdctlEnv, volumeMounts: [...mounts.client, mounts.incoming], securityContext, resources: k8sResources(resources('100m', '128Mi', '1', '512Mi')),
       },
       {
         name: 'verify', image: etcdImage, command: ['etcdctl'], args: ['snapshot', 'status', `${INCOMING}/snapshot.db`, '--write-out=table'],
@@ -92,7 +106,7 @@ export class EtcdBackupChart extends AddonChart {
       const target = `s3://${s3.bucket}/etcd/${model.name}/${node.name}`;
       initContainers.push({
         name: 'upload', image: assertPinnedImage(versions.images.awsCli), command: ['/bin/sh', '-c'],
-        args: [`set -eu\naws --endpoint-url "${s3.endpoint}" s3 cp ${INCOMING}/snapshot.db "${target}/etcd-snapshot-$(date -u +%Y%m%dT%H%M%SZ).db"`],
+        args: [`set -eu\naws --endpoint-url "${s3.endpoint}" s3 cp --sse ${ETCD_S3_SSE} ${INCOMING}/snapshot.db "${target}/etcd-snapshot-$(date -u +%Y%m%dT%H%M%SZ).db"`],
         env: [
           { name: 'AWS_DEFAULT_REGION', value: s3.region },
           { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: ETCD_S3_SECRET, key: 'AWS_ACCESS_KEY_ID' } } },
@@ -133,7 +147,7 @@ export class EtcdBackupChart extends AddonChart {
                   volumeMounts: [mounts.incoming, mounts.store], securityContext, resources: k8sResources(SMALL),
                 }],
                 volumes: [
-                  { name: mounts.pki.name, hostPath: { path: PKI, type: 'Directory' } },
+                  ...clientFiles.map((f) => ({ name: f.name, hostPath: { path: f.path, type: 'File' } })),
                   { name: mounts.store.name, hostPath: { path: ETCD_BACKUP_DIR, type: 'DirectoryOrCreate' } },
                   { name: mounts.incoming.name, emptyDir: { sizeLimit: k8s.Quantity.fromString('8Gi') } },
                   { name: mounts.tmp.name, emptyDir: {} },

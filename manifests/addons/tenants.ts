@@ -1,9 +1,11 @@
 /**
  * Tenant namespaces from the spec: restricted PSA, default deny, RoleBindings of the spec's
  * groups to the built-in admin/edit/view ClusterRoles, a namespaced Role for reading events and
- * quota, a ResourceQuota and a LimitRange (so pods without resources still fit the quota).
+ * quota, a ResourceQuota and a LimitRange (so pods without resources still fit the quota); with
+ * Cilium, a cluster-wide policy tenants cannot delete that keeps them off the node network.
  */
 import type { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { ClusterSpec } from '../../spec';
 import { AddonChart } from '../addon-chart';
@@ -11,12 +13,39 @@ import type { Platform } from '../platform';
 import { renderNamespace } from './security';
 
 type Tenant = ClusterSpec['addons']['tenants'][number];
+/** The CiliumClusterwideNetworkPolicy every tenant namespace is under. */
+export const TENANT_BASELINE_POLICY = 'pve-k8s-tenant-baseline';
 const q = (v: string | number) => k8s.Quantity.fromString(String(v));
 
 export class TenantsChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {
     super(scope, id, platform, { addon: 'tenants', version: `k8s-${platform.model.kubernetes.version}` });
     for (const tenant of platform.model.tenants) this.tenant(tenant);
+    if (platform.model.tenants.length > 0 && platform.model.cni === 'cilium') this.baseline();
+  }
+
+  /**
+   * What no tenant may undo: a cluster-scoped Cilium policy (a namespace admin can delete or
+   * loosen the NetworkPolicies of its namespace, not this) denying tenant pods the node network
+   * (nodes, Proxmox hosts, the API VIP), the hosts and the API server. Deny rules win over any
+   * allow; enableDefaultDeny false: the policy adds only these denies.
+   */
+  private baseline(): void {
+    const { model } = this.platform;
+    new ApiObject(this, 'tenant-baseline', {
+      apiVersion: 'cilium.io/v2',
+      kind: 'CiliumClusterwideNetworkPolicy',
+      metadata: { name: TENANT_BASELINE_POLICY },
+      spec: {
+        description: 'pve-k8s tenant baseline: tenant pods never reach the node network, the hosts or the API server',
+        endpointSelector: { matchExpressions: [{ key: 'k8s:io.kubernetes.pod.namespace', operator: 'In', values: model.tenants.map((t) => t.name) }] },
+        enableDefaultDeny: { ingress: false, egress: false },
+        egressDeny: [
+          { toCIDRSet: [{ cidr: model.network.cidr }] },
+          { toEntities: ['host', 'remote-node', 'kube-apiserver'] },
+        ],
+      },
+    });
   }
 
   private tenant(t: Tenant): void {

@@ -25,6 +25,8 @@ const short = {
   proxmox_virtual_environment_download_file: 'image',
   terraform_data: 'secrets',
 };
+/** The table's column of a resource change (every Proxmox firewall object, its datacenter check included, under "firewall"). */
+const column = (rc) => (rc.type.startsWith('proxmox_virtual_environment_firewall_') || rc.address === 'terraform_data.datacenter_firewall_check' ? 'firewall' : short[rc.type] ?? rc.type);
 /** Replacing a cloud-image download never touches a VM: each VM's disk was copied from it on create. */
 const REPLACEABLE = new Set(['proxmox_virtual_environment_download_file']);
 
@@ -37,6 +39,7 @@ function run(cmd, args, opts = {}) {
 /** Synthesizes one spec (base + overlay) and returns its cdk.tf.json, mutated by the class. */
 function synth(id, cls) {
   const doc = yaml.load(fs.readFileSync(path.join(ROOT, 'clusters', 'lab.yaml'), 'utf8'));
+  cls.base?.(doc);
   cls.spec?.(doc);
   const dir = path.join(WORK, 'specs', id);
   fs.mkdirSync(dir, { recursive: true });
@@ -93,7 +96,7 @@ function summarize(p, existing, cls) {
   for (const rc of p.resource_changes) {
     const action = ACTION[rc.change.actions.join(',')];
     if (!action) continue; // no-op, read
-    const type = short[rc.type] ?? rc.type;
+    const type = column(rc);
     counts[type] ??= { create: 0, update: 0, replace: 0, delete: 0 };
     counts[type][action] += 1;
     if (rc.type === 'proxmox_virtual_environment_vm' && action === 'update') {
@@ -104,6 +107,7 @@ function summarize(p, existing, cls) {
     const destructive = action === 'replace' || action === 'delete';
     const allowed =
       ((cls.removed ?? []).includes(rc.name) && action === 'delete') ||
+      (cls.deletes === type && action === 'delete') ||
       (action === 'replace' && (REPLACEABLE.has(rc.type) || (cls.replace ?? []).includes(rc.address)));
     if (destructive && existing.has(rc.address) && !allowed) offences.push(`${action} ${rc.address}`);
   }
@@ -120,34 +124,46 @@ function main() {
   log('terraform init (offline mirror) and the day-1 plan');
   fs.writeFileSync(path.join(stackDir, 'cdk.tf.json'), JSON.stringify(base, null, 2));
   tf('init', '-input=false', '-no-color');
-  const day1 = plan(base);
   const schemas = JSON.parse(tf('providers', 'schema', '-json'));
-  const state = day1State(day1, schemas, base);
   fs.mkdirSync(path.dirname(statePath), { recursive: true });
-  fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
-  const existing = new Set(state.resources.map((r) => `${r.type}.${r.name}`));
-  log(`day-1 state: ${state.resources.length} resources written to the backend's path (state/lab.tfstate)`);
-
-  const again = summarize(plan(base), existing, {});
-  if (Object.keys(again.counts).length > 0) throw new Error(`the unchanged spec does not re-plan to no changes: ${JSON.stringify(again.counts)}`);
-  log('unchanged spec re-plans with no resource changes');
+  /** The day-1 state of a config (as if applied), checked to re-plan to no changes. */
+  const day1Of = (config, label) => {
+    fs.rmSync(statePath, { force: true });
+    const day1 = day1State(plan(config), schemas, config);
+    fs.writeFileSync(statePath, JSON.stringify(day1, null, 2));
+    const existing = new Set(day1.resources.map((r) => `${r.type}.${r.name}`));
+    const again = summarize(plan(config), existing, {});
+    if (Object.keys(again.counts).length > 0) throw new Error(`${label}: the unchanged spec does not re-plan to no changes: ${JSON.stringify(again.counts)}`);
+    log(`day-1 state of ${label}: ${day1.resources.length} resources; the unchanged spec re-plans with no resource changes`);
+    return { state: day1, existing };
+  };
+  const { state, existing } = day1Of(base, 'clusters/lab.yaml');
+  // Classes with their own base (e.g. the firewall on) start from that base's day-1 state.
+  const byBase = new Map();
+  const ownDay1 = new Map();
+  classes.forEach((cls, i) => {
+    if (!cls.base) return;
+    if (!byBase.has(cls.base)) byBase.set(cls.base, day1Of(synth(`base-${i}`, { base: cls.base }), `the base of "${cls.name}"`));
+    ownDay1.set(i, byBase.get(cls.base));
+  });
 
   const rows = [];
   classes.forEach((cls, i) => {
     const t = Date.now();
     // A class may plan against an older cluster's state (other join-secret seeds).
-    const classState = cls.seeds ? withSeeds(state, 'join_secrets', cls.seeds.keys) : state;
+    const start = ownDay1.get(i) ?? { state, existing };
+    const classState = cls.seeds ? withSeeds(start.state, 'join_secrets', cls.seeds.keys) : start.state;
     fs.writeFileSync(statePath, JSON.stringify(classState, null, 2));
     const p = plan(configs[i], cls.replace);
     fs.writeFileSync(statePath, JSON.stringify(state, null, 2));
     fs.writeFileSync(path.join(WORK, `plan-${i + 1}.json`), JSON.stringify(p)); // kept with DAY2_KEEP=1
-    const s = summarize(p, existing, cls);
+    const s = summarize(p, start.existing, cls);
     if (cls.secrets) s.offences.push(...secretMismatches(p, cls.secrets.node, cls.secrets.generation, seedsOf(classState, 'join_secrets')));
     rows.push({ cls, ...s });
     log(`${i + 1}/${classes.length} ${cls.name}: ${s.offences.length ? `FLAGGED (${s.offences.length}: ${s.offences[0]})` : 'ok'} (${((Date.now() - t) / 1000).toFixed(1)}s)`);
   });
 
-  const types = ['vm', 'snippet', 'image', 'secrets'];
+  const types = ['vm', 'snippet', 'image', 'secrets', 'firewall'];
   const cell = (c) => (c ? `${c.create}/${c.update}/${c.replace}/${c.delete}` : '-');
   const header = ['change class', ...types, 'VM in-place changes', 'verdict'];
   const lines = rows.map((r) => {

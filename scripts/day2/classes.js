@@ -1,9 +1,11 @@
 // Day-2 change classes measured by scripts/verify-day2.sh: each is clusters/lab.yaml plus one
 // deliberate change (an overlay on the parsed base), never a copy of the spec.
+//   base(doc)   this class's own day 1: mutates the parsed base before spec (absent: lab.yaml)
 //   spec(doc)   mutates the parsed base spec (absent: the base itself)
 //   file        the spec's file name (absent: lab.yaml)
 //   stack(tf)   mutates the synthesized cdk.tf.json (a change no spec field makes)
 //   removed     node names whose resources this class may delete
+//   deletes     a table column ("firewall") whose resources this class may delete
 //   seeds       plan against a state whose terraform_data.join_secrets holds these seed keys
 //   replace     addresses planned with -replace (an operator's command; replacing them is allowed)
 //   secrets     { node, generation }: that new node's snippet must carry the join secrets the
@@ -26,6 +28,7 @@ function ed25519Key(comment) {
 /** Clusters created before the v2 join secrets: their state holds seeds a..f only. */
 const V1_SEEDS = { keys: ['a', 'b', 'c', 'd', 'e', 'f'] };
 const fiveControlPlanes = (d) => { d.controlPlane.count = 5; };
+const firewallOn = (d) => { d.proxmox.firewall = { enabled: true, adminCidr: '10.99.0.0/24', datacenterEnabled: true }; };
 
 const classes = [
   { name: 'add a worker', spec: (d) => { d.workers[0].count = 4; } },
@@ -53,6 +56,14 @@ const classes = [
   { name: 'addons.cni cilium -> none', spec: (d) => { d.addons.cni = 'none'; } },
   { name: 'network.ntp (site time servers)', spec: (d) => { d.network.ntp = ['ntp1.lab.example.internal', '10.20.0.2']; } },
   { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
+  // The Proxmox firewall: enabling it creates the firewall objects and flips the VMs' network
+  // device flag in place; a new admin network updates one alias per VM; a new control plane
+  // updates the control planes' rule lists in place (etcd and VRRP peers); disabling it deletes
+  // the firewall objects only.
+  { name: 'enable the Proxmox firewall', spec: firewallOn },
+  { name: 'proxmox.firewall.adminCidr (firewall on)', base: firewallOn, spec: (d) => { d.proxmox.firewall.adminCidr = '10.98.0.0/24'; } },
+  { name: 'control planes 3 -> 5 (firewall on)', base: firewallOn, spec: fiveControlPlanes, secrets: { node: 'lab-cp-4', generation: 'v2' } },
+  { name: 'disable the Proxmox firewall', base: firewallOn, spec: (d) => { d.proxmox.firewall.enabled = false; }, deletes: 'firewall' },
   {
     name: 'toolkit renderer change',
     stack: (tf) => {

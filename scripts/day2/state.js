@@ -84,7 +84,11 @@ function day1State(plan, schemas, config) {
     if (!schema) throw new Error(`day2 state: no schema for ${r.type} (${r.provider_name})`);
     const values = structuredClone(r.values);
     if (r.type === 'terraform_data') {
-      Object.assign(values, { id: uuid(r.address), triggers_replace: null }, seedAttributes(r.address, Object.keys(config.resource.terraform_data[r.name].input)));
+      const input = config.resource.terraform_data[r.name].input;
+      // Seeds (uuid() calls) get fixed stand-ins; a known input (e.g. the datacenter firewall check's) is kept.
+      const seeded = Object.values(input).every((v) => v === '${uuid()}');
+      const known = { value: input, type: ['object', Object.fromEntries(Object.keys(input).map((k) => [k, 'string']))] };
+      Object.assign(values, { id: uuid(r.address), triggers_replace: null }, seeded ? seedAttributes(r.address, Object.keys(input)) : { input: known, output: known });
     } else {
       fill(values, changes.get(r.address).change.after_unknown, schema.block, r);
     }

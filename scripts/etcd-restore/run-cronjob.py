@@ -15,14 +15,15 @@ containers; the first failure fails the Job), as:
         setpriv --bounding-set=-all      capabilities.drop: [ALL], allowPrivilegeEscalation: false
           env -i <manifest env> CMD ARGS
 
-with every volumeMount bind-mounted at its mountPath (hostPath volumes from NODE_ROOT + path,
+with every volumeMount bind-mounted at its mountPath (hostPath volumes from NODE_ROOT + path, a
+type File hostPath as a single file,
 emptyDirs from a per-Job directory, readOnly mounts read-only). Images are emulated:
 
   registry.k8s.io/etcd:*     /usr of this machine plus the pinned etcd/etcdctl/etcdutl build
                              (.cache/tools/bin) at /usr/local/bin, as in the image
   */busybox:*                Debian's busybox, every applet linked into /bin (the image's layout)
   */aws-cli:*                busybox plus a stub `aws` that accepts only
-                             `aws --endpoint-url URL s3 cp FILE s3://BUCKET/KEY` and copies FILE to
+                             `aws --endpoint-url URL s3 cp --sse AES256 FILE s3://BUCKET/KEY` and copies FILE to
                              S3_DIR/BUCKET/KEY (there is no S3 endpoint here)
 """
 import argparse
@@ -42,13 +43,15 @@ PATH_BUSYBOX = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
 AWS_STUB = r'''#!/bin/sh
 # Stub of the AWS CLI for scripts/verify-etcd-restore.sh: only what the etcd-backup upload runs.
 set -eu
-[ "$#" -eq 6 ] && [ "$1" = --endpoint-url ] && [ "$3" = s3 ] && [ "$4" = cp ] || { echo "aws stub: unsupported: $*" >&2; exit 2; }
-case "$6" in s3://*/*) ;; *) echo "aws stub: bad target $6" >&2; exit 2;; esac
+# Server-side encryption is required: an upload without --sse AES256 is refused.
+[ "$#" -eq 8 ] && [ "$1" = --endpoint-url ] && [ "$3" = s3 ] && [ "$4" = cp ] && [ "$5" = --sse ] && [ "$6" = AES256 ] \
+  || { echo "aws stub: unsupported (expected: --endpoint-url URL s3 cp --sse AES256 FILE s3://BUCKET/KEY): $*" >&2; exit 2; }
+case "$8" in s3://*/*) ;; *) echo "aws stub: bad target $8" >&2; exit 2;; esac
 : "${AWS_ACCESS_KEY_ID:?}" "${AWS_SECRET_ACCESS_KEY:?}" "${AWS_DEFAULT_REGION:?}"
-dest="/.s3/${6#s3://}"
+dest="/.s3/${8#s3://}"
 mkdir -p "$(dirname "$dest")"
-cp "$5" "$dest"
-echo "upload: $5 to $6 (endpoint $2, stubbed)"
+cp "$7" "$dest"
+echo "upload: $7 to $8 (endpoint $2, SSE $6, stubbed)"
 '''
 
 
@@ -156,12 +159,19 @@ def main():
                     os.makedirs(src, exist_ok=True)
                 elif t == 'Directory' and not os.path.isdir(src):
                     raise SystemExit(f'hostPath {v["hostPath"]["path"]} (type Directory) does not exist on the node')
+                elif t == 'File' and not os.path.isfile(src):
+                    raise SystemExit(f'hostPath {v["hostPath"]["path"]} (type File) does not exist on the node')
             elif 'emptyDir' in v:
                 src = os.path.join(job_dir, 'emptydir', m['name'])
                 os.makedirs(src, exist_ok=True)
             else:
                 raise SystemExit(f'unsupported volume {v}')
-            os.makedirs(os.path.join(rootfs, m['mountPath'].lstrip('/')), exist_ok=True)
+            target = os.path.join(rootfs, m['mountPath'].lstrip('/'))
+            if os.path.isfile(src):  # a file mount point, as the runtime creates it
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                open(target, 'a').close()
+            else:
+                os.makedirs(target, exist_ok=True)
             binds.append((src, m['mountPath'], bool(m.get('readOnly'))))
         envv = {'PATH': default_path, 'HOSTNAME': 'etcd-backup', **env}
         if sc.get('runAsUser', 0) != 0:

@@ -6,6 +6,7 @@ import type { ClusterModel } from '../model';
 import type { ClusterSpec } from '../schema';
 import type { Report } from './report';
 import { noCredentials } from './urls';
+import { parseCidr } from '../ip';
 
 /** Proxmox's VM ID range (`pvesh get /cluster/nextid` and qm refuse anything else). */
 export const VM_ID_MAX = 999_999_999;
@@ -31,6 +32,8 @@ export function proxmoxRules(spec: ClusterSpec, report: Report): void {
     }
   }
 
+  firewallRules(spec, report);
+
   const reportedStorage = new Set<string>();
   const once = (kind: string, name: string) => !reportedStorage.has(`${kind}:${name}`) && reportedStorage.add(`${kind}:${name}`);
   px.hosts.forEach((host, i) => {
@@ -45,6 +48,34 @@ export function proxmoxRules(spec: ClusterSpec, report: Report): void {
       report.error(['proxmox', 'hosts', i, 'storage', 'disk'], `proxmox.ha needs VM disks on shared storage (Ceph, NFS, ...); "${host.storage.disk}" is on the host's own disk, so HA cannot restart its VMs elsewhere`, host.storage.disk);
     }
   });
+}
+
+/**
+ * The Proxmox firewall, when enabled, opens the API VIP and SSH to the admin network only, and
+ * works only with the datacenter firewall on, which pve-k8s does not manage (one setting shared
+ * by every guest and host of the PVE cluster; bpg's resource would also rewrite the hosts' own
+ * policies, and two cluster stacks would fight over it).
+ */
+function firewallRules(spec: ClusterSpec, report: Report): void {
+  const fw = spec.proxmox.firewall;
+  const path = ['proxmox', 'firewall'];
+  if (fw.adminCidr !== undefined && parseCidr(fw.adminCidr).prefix === 0) {
+    report.error([...path, 'adminCidr'], 'opens the Kubernetes API and SSH to any source: name the admin network', fw.adminCidr);
+  }
+  if (!fw.enabled) return;
+  if (fw.adminCidr === undefined) {
+    report.error([...path, 'adminCidr'], 'is required when the firewall is enabled: the API VIP and SSH are open to it alone', fw.adminCidr);
+  }
+  if (!fw.datacenterEnabled) {
+    report.error(
+      [...path, 'datacenterEnabled'],
+      'must be true when the firewall is enabled: guest rules do nothing while the Proxmox datacenter firewall is off. pve-k8s does not switch it on (it is shared by every guest and host of the PVE cluster): enable it (Datacenter > Firewall > Options, or `pvesh set /cluster/firewall/options --enable 1` after allowing your own access to the hosts), then set this to true',
+      fw.datacenterEnabled,
+    );
+  }
+  if (spec.addons.cni !== 'cilium') {
+    report.error([...path, 'enabled'], 'needs addons.cni "cilium": the firewall opens only the ports of the CNI pve-k8s installs', spec.addons.cni);
+  }
 }
 
 /** Derived VM IDs stay inside Proxmox's range (the base may be fine while base + offset is not). */

@@ -129,7 +129,8 @@ describe('stack options', () => {
     expect(Object.keys(tf.resource.proxmox_virtual_environment_firewall_options)).toHaveLength(model.nodes.length);
     const lbRules = tf.resource.proxmox_virtual_environment_firewall_rules['prod-lb-1'].rule;
     expect(lbRules).toContainEqual(expect.objectContaining({ dest: '10.40.0.10', dport: '8443' }));
-    expect(lbRules).toContainEqual(expect.objectContaining({ source: '10.99.0.0/24', dport: '22' }));
+    expect(lbRules).toContainEqual(expect.objectContaining({ source: 'pvek8s-admin', dport: '22' }));
+    expect(tf.resource.proxmox_virtual_environment_firewall_alias['prod-lb-1']).toMatchObject({ name: 'pvek8s-admin', cidr: '10.99.0.0/24' });
     const workerRules = tf.resource.proxmox_virtual_environment_firewall_rules['prod-general-1'].rule;
     expect(workerRules).not.toContainEqual(expect.objectContaining({ dest: '10.40.0.10' }));
   });

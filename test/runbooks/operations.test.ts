@@ -1,4 +1,4 @@
-import { renderOperations } from '../../runbooks/operations';
+import { firewallSection, renderOperations } from '../../runbooks/operations';
 import { terraformAddress } from '../../infra/addresses';
 import { CLUSTER_PROBE, NODE_PATHS, renderHaproxyConfig } from '../../cloud-init';
 import { spawnSync } from 'node:child_process';
@@ -111,5 +111,21 @@ describe('the encryption key rotation', () => {
   test('GIVEN a broken rotation (the new key written before every API server knows it) THEN the simulation catches it', () => {
     const naive = [{ keys: [{ name: 'key2', secret: '${NEW_KEY}' }, { name: 'key1', secret: '${OLD_KEY}' }], rewrite: true }];
     expect(rollOut(naive).unreadable).not.toEqual([]);
+  });
+});
+
+describe('the Proxmox firewall section', () => {
+  test('GIVEN the firewall off THEN OPERATIONS.md says every port is reachable', () => {
+    expect(renderOperations(lab())).toContain('## Proxmox firewall');
+    expect(firewallSection(lab()).join('\n')).toContain('Off (`proxmox.firewall.enabled: false`)');
+  });
+
+  test('GIVEN the firewall on THEN OPERATIONS.md names the admin network and how to check the datacenter firewall it needs', () => {
+    const base = lab();
+    const on = { ...base, proxmox: { ...base.proxmox, firewall: { enabled: true, adminCidr: '10.99.0.0/24', datacenterEnabled: true } } };
+    const text = firewallSection(on).join('\n');
+    expect(text).toContain('`10.99.0.0/24`');
+    expect(text).toContain('pvesh get /cluster/firewall/options --output-format json');
+    expect(text).toContain('pvesh get /nodes/pve1/qemu/2001/firewall/options');
   });
 });
