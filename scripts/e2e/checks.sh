@@ -85,14 +85,28 @@ check_nodes_ready() {   # check_nodes_ready NODE...
   result "nodes Ready: $* ok ($(since "$t0")s after their bootstrap)"
 }
 
-# etcdctl via the etcd static pod of a running control plane.
+# wait_ready_since NODE SINCE: the node's kubelet reported Ready after SINCE (unix time), so a
+# Ready status left over from before a restart does not count (bounded: 300 s).
+wait_ready_since() {
+  local n=$1 since=$2 beat status
+  for _ in $(seq 150); do
+    read -r status beat < <(KUBECTL get node "$n" -o jsonpath='{range .status.conditions[?(@.type=="Ready")]}{.status}{" "}{.lastHeartbeatTime}{end}' 2>/dev/null) || true
+    [[ "${status:-}" == True && -n "${beat:-}" ]] && (( $(date -d "$beat" +%s) >= since )) && return 0
+    sleep 2
+  done
+  E2E_FAILURE="node ${n} did not report Ready after its restart"; return 1
+}
+
+# etcdctl via the etcd static pod of a running control plane: the first that answers (a pod's
+# status can still say Running for a node that has just died).
 etcdctl() {
   local pod
-  pod=$(KUBECTL -n kube-system get pods -l component=etcd --field-selector=status.phase=Running -o name | head -n1)
-  [[ -n "$pod" ]] || return 1
-  KUBECTL -n kube-system exec "${pod#pod/}" -- etcdctl --endpoints=https://127.0.0.1:2379 \
-    --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt \
-    --key=/etc/kubernetes/pki/etcd/server.key "$@"
+  for pod in $(KUBECTL -n kube-system get pods -l component=etcd --field-selector=status.phase=Running -o name); do
+    KUBECTL -n kube-system exec "${pod#pod/}" --request-timeout=10s -- etcdctl --endpoints=https://127.0.0.1:2379 \
+      --cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/server.crt \
+      --key=/etc/kubernetes/pki/etcd/server.key --command-timeout=5s "$@" && return 0
+  done
+  return 1
 }
 
 check_etcd() {   # check_etcd WANT: WANT members, all healthy (retried for 60 s)

@@ -93,7 +93,7 @@ check_ha() {
   log "restarting ${holder} (same disk)"
   t0=$(date +%s)
   node_start "$holder"
-  check_nodes_ready "$holder" || return 1
+  wait_ready_since "$holder" "$t0" || return 1
   check_etcd 3 || return 1
   result "${holder} back after restart: Ready and etcd 3/3 in $(since "$t0")s"
 }
