@@ -38,28 +38,46 @@ if [[ "${TOOLS:-}" == sops ]]; then
 fi
 
 TF_VERSION="$(ver terraform)"
+TOFU_VERSION="$(ver opentofu)"
 PROXMOX_VERSION="$(ver proxmoxProvider)"
-[[ -n "$TF_VERSION" && -n "$PROXMOX_VERSION" ]] \
+[[ -n "$TF_VERSION" && -n "$TOFU_VERSION" && -n "$PROXMOX_VERSION" ]] \
   || die "tools/versions.json is missing a version"
 
 check_pin terraform github.com/hashicorp/terraform "$TF_VERSION"
+check_pin opentofu github.com/opentofu/opentofu "$TOFU_VERSION"
 check_pin proxmox-provider github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION"
 
 go_build terraform terraform github.com/hashicorp/terraform \
   "$TF_VERSION" "${BIN}/terraform" "-s -w -X github.com/hashicorp/terraform/version.dev=no"
 
-PROVIDER_DIR="${MIRROR}/registry.terraform.io/bpg/proxmox/${PROXMOX_VERSION}/${GOOS}_${GOARCH}"
+go_build opentofu opentofu github.com/opentofu/opentofu/cmd/tofu \
+  "$TOFU_VERSION" "${BIN}/tofu" "-s -w -X github.com/opentofu/opentofu/version.dev=no"
+
+# One provider build, offered under both registry host names: Terraform resolves `bpg/proxmox` to
+# registry.terraform.io/bpg/proxmox, OpenTofu to registry.opentofu.org/bpg/proxmox.
+HOSTS=(registry.terraform.io registry.opentofu.org)
+PROVIDER_FILE="terraform-provider-proxmox_v${PROXMOX_VERSION}"
+PROVIDER_DIR="${MIRROR}/${HOSTS[0]}/bpg/proxmox/${PROXMOX_VERSION}/${GOOS}_${GOARCH}"
 mkdir -p "$PROVIDER_DIR"
 go_build proxmox-provider proxmox-provider \
   github.com/bpg/terraform-provider-proxmox "$PROXMOX_VERSION" \
-  "${PROVIDER_DIR}/terraform-provider-proxmox_v${PROXMOX_VERSION}" "-s -w -X main.version=${PROXMOX_VERSION}"
-
-# Drop stale provider versions from the mirror so only the pinned one is offered.
-for d in "${MIRROR}/registry.terraform.io/bpg/proxmox/"*/; do
-  [[ "$(basename "$d")" == "$PROXMOX_VERSION" ]] || { log "removing stale mirror entry $d"; rm -rf "$d"; }
+  "${PROVIDER_DIR}/${PROVIDER_FILE}" "-s -w -X main.version=${PROXMOX_VERSION}"
+for host in "${HOSTS[@]:1}"; do
+  dir="${MIRROR}/${host}/bpg/proxmox/${PROXMOX_VERSION}/${GOOS}_${GOARCH}"
+  mkdir -p "$dir"
+  cmp -s "${PROVIDER_DIR}/${PROVIDER_FILE}" "${dir}/${PROVIDER_FILE}" \
+    || ln -f "${PROVIDER_DIR}/${PROVIDER_FILE}" "${dir}/${PROVIDER_FILE}"
 done
 
-# Terraform CLI config: install providers only from the local mirror (offline).
+# Drop stale provider versions from the mirror so only the pinned one is offered.
+for host in "${HOSTS[@]}"; do
+  for d in "${MIRROR}/${host}/bpg/proxmox/"*/; do
+    [[ "$(basename "$d")" == "$PROXMOX_VERSION" ]] || { log "removing stale mirror entry $d"; rm -rf "$d"; }
+  done
+done
+
+# Terraform/OpenTofu CLI config (both read TF_CLI_CONFIG_FILE): install providers only from the
+# local mirror (offline).
 # Note: filesystem_mirror does not check hashes in .terraform.lock.hcl against a
 # registry; `terraform init` records the local zh:/h1: hashes of what it finds.
 RC="${CACHE}/terraformrc"
@@ -70,7 +88,7 @@ disable_checkpoint = true
 provider_installation {
   filesystem_mirror {
     path    = "${MIRROR}"
-    include = ["registry.terraform.io/bpg/proxmox"]
+    include = ["registry.terraform.io/bpg/proxmox", "registry.opentofu.org/bpg/proxmox"]
   }
 }
 RCEOF
@@ -79,7 +97,8 @@ mv -f "${RC}.tmp" "$RC"
 # Smoke-check the tools actually run.
 TF_CLI_CONFIG_FILE="$RC" CHECKPOINT_DISABLE=1 "${BIN}/terraform" version -json >/dev/null \
   || die "built terraform does not run"
+TF_CLI_CONFIG_FILE="$RC" "${BIN}/tofu" version -json >/dev/null || die "built tofu does not run"
 
-build_sops
-log "ok: terraform v${TF_VERSION}, bpg/proxmox v${PROXMOX_VERSION}, sops v$(ver sops), age-keygen v$(ver age) ($(elapsed "$START") total)"
+  build_sops
+  log "ok: terraform v${TF_VERSION}, tofu v${TOFU_VERSION}, bpg/proxmox v${PROXMOX_VERSION}, sops v$(ver sops), age-keygen v$(ver age) ($(elapsed "$START") total)"
 log "use: source scripts/tools-env.sh   (PATH + TF_CLI_CONFIG_FILE=${RC#"${ROOT}"/})"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Terraform checks of npm run verify, with the project-built terraform and bpg/proxmox provider:
-#   1. every cdktf.out/stacks/*/cdk.tf.json: init (offline mirror), validate, plan -refresh=false;
+#   1. every cdktf.out/stacks/*/cdk.tf.json: init (offline mirror), validate, plan -refresh=false,
+#      with Terraform and again with OpenTofu (the same mirror under registry.opentofu.org);
 #   2. scale: clusters/lab.yaml grown to 100 workers synthesizes, validates and plans;
 #   3. negative controls: a stack with an unknown attribute and one with an unescaped `${...}`
 #      in a snippet must both be rejected.
@@ -13,8 +14,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/verify-terraform.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export VERIFY_TF_PLAN=1
 
-log "1/3 reference stacks"
-bash scripts/verify-tf.sh || die "reference stacks failed"
+log "1/3 reference stacks (terraform, then tofu)"
+bash scripts/verify-tf.sh || die "reference stacks failed with terraform"
+VERIFY_TF_BIN=tofu bash scripts/verify-tf.sh || die "reference stacks failed with tofu"
 
 log "2/3 scale: 100 workers"
 t0=$(date +%s)

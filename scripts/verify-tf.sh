@@ -4,6 +4,7 @@
 #   bash scripts/verify-tf.sh                     # all cdktf.out/stacks/*/cdk.tf.json
 #   bash scripts/verify-tf.sh path/to/cdk.tf.json path/to/stackdir ...
 #   VERIFY_TF_PLAN=1 bash scripts/verify-tf.sh    # additionally try `terraform plan`
+#   VERIFY_TF_BIN=tofu bash scripts/verify-tf.sh  # the same with the pinned OpenTofu
 #
 # Each stack directory is copied to a temp dir (the repo is never touched),
 # `terraform init -backend=false` installs bpg/proxmox from the local
@@ -24,7 +25,9 @@ die() { printf '[verify-tf] ERROR: %s\n' "$*" >&2; exit 1; }
 bash "${ROOT}/scripts/tools.sh" || die "scripts/tools.sh failed"
 # shellcheck source=scripts/tools-env.sh
 source "${ROOT}/scripts/tools-env.sh"
-TF="${PVE_K8S_TOOLS_DIR}/bin/terraform"
+TF_NAME="${VERIFY_TF_BIN:-terraform}"
+[[ "$TF_NAME" == terraform || "$TF_NAME" == tofu ]] || die "VERIFY_TF_BIN must be terraform or tofu, not ${TF_NAME}"
+TF="${PVE_K8S_TOOLS_DIR}/bin/${TF_NAME}"
 [[ -x "$TF" ]] || die "$TF missing"
 export TF_IN_AUTOMATION=1 TF_INPUT=0 CHECKPOINT_DISABLE=1
 unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_WORKSPACE
@@ -52,14 +55,14 @@ for input in "${inputs[@]}"; do
   (cd "$src" && tar --exclude=.terraform --exclude='*.tfstate*' --exclude=.terraform.lock.hcl -cf - .) | (cd "$dir" && tar -xf -)
   t0=$(date +%s)
   if ! "$TF" -chdir="$dir" init -backend=false -input=false -no-color >"${dir}.init.log" 2>&1; then
-    log "FAIL ${name}: terraform init (offline mirror) failed:"; sed 's/^/    /' "${dir}.init.log" >&2
+    log "FAIL ${name}: ${TF_NAME} init (offline mirror) failed:"; sed 's/^/    /' "${dir}.init.log" >&2
     fail=$((fail+1)); failed+=("$name"); continue
   fi
   if ! "$TF" -chdir="$dir" validate -no-color >"${dir}.validate.log" 2>&1; then
-    log "FAIL ${name}: terraform validate:"; sed 's/^/    /' "${dir}.validate.log" >&2
+    log "FAIL ${name}: ${TF_NAME} validate:"; sed 's/^/    /' "${dir}.validate.log" >&2
     fail=$((fail+1)); failed+=("$name"); continue
   fi
-  log "PASS ${name} (init+validate $(( $(date +%s) - t0 ))s)"
+  log "PASS ${name} (${TF_NAME} init+validate $(( $(date +%s) - t0 ))s)"
   pass=$((pass+1))
 
   if [[ -n "${VERIFY_TF_PLAN:-}" ]]; then
@@ -75,14 +78,14 @@ for input in "${inputs[@]}"; do
       timeout 300 "$TF" plan -refresh=false -input=false -lock=false -no-color ) >"${dir}.plan.log" 2>&1
     rc=$?
     if [[ $rc -ne 0 ]]; then
-      log "FAIL ${name}: terraform plan -refresh=false (exit ${rc}):"; tail -n 30 "${dir}.plan.log" | sed 's/^/    /' >&2
+      log "FAIL ${name}: ${TF_NAME} plan -refresh=false (exit ${rc}):"; tail -n 30 "${dir}.plan.log" | sed 's/^/    /' >&2
       fail=$((fail+1)); pass=$((pass-1)); failed+=("$name plan"); continue
     fi
-    log "PASS ${name} plan: $(grep -m1 -E '^Plan:' "${dir}.plan.log" || echo 'no summary line')"
+    log "PASS ${name} ${TF_NAME} plan: $(grep -m1 -E '^Plan:' "${dir}.plan.log" || echo 'no summary line')"
   fi
 done
 
 log "summary: ${pass} passed, ${fail} failed"
 if [[ $fail -gt 0 ]]; then
-  die "terraform validation FAILED for: ${failed[*]}"
+  die "${TF_NAME} validation FAILED for: ${failed[*]}"
 fi

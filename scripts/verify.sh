@@ -25,6 +25,8 @@ run_check bundle-matches-tsc bash scripts/check-bundle.sh
 run_check topology bash scripts/verify-topology.sh
 run_check bindings-reproducible bash scripts/verify-bindings.sh
 run_check terraform bash scripts/verify-terraform.sh
+run_check deploy-offline bash scripts/verify-deploy.sh
+run_check cdktn-identical bash scripts/verify-cdktn.sh
 run_check day2-plan bash scripts/verify-day2.sh
 run_check cloud-init bash scripts/verify-cloud-init.sh
 run_check manifests bash scripts/verify-manifests.sh

@@ -15,7 +15,7 @@ log()  { printf '[tools] %s\n' "$*" >&2; }
 die()  { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
-command -v go   >/dev/null 2>&1 || die "go not found in PATH (need Go >= 1.24)"
+command -v go   >/dev/null 2>&1 || die "go not found in PATH (need Go >= 1.24; OpenTofu 1.12.6 needs >= 1.26.6)"
 command -v node >/dev/null 2>&1 || die "node not found in PATH"
 
 # ver <key>: a version from tools/versions.json (the single source of tool versions).

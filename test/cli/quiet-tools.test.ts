@@ -24,6 +24,11 @@ describe('scripts/tools-env.sh keeps cdktf-cli and cdk8s-cli from phoning home',
     expect(r.stdout.trim()).toBe('1 false');
   });
 
+  // `terraform providers lock` ignores the mirror and asks the registry (scripts/verify-deploy.sh runs both forms).
+  test('GIVEN the tools environment WHEN sourced THEN cdktf deploy/diff skip `providers lock` (cdktf reads CDKTF_* options)', () => {
+    expect(withToolsEnv('echo "$CDKTF_SKIP_PROVIDER_LOCK"', home).stdout.trim()).toBe('true');
+  });
+
   test('GIVEN the tools environment WHEN cdk8s-cli synthesizes THEN it neither checks for upgrades nor prints a stack trace', () => {
     const out = join(home, 'out');
     const r = withToolsEnv(`node_modules/.bin/cdk8s synth --app 'mkdir -p ${out}' --output ${out}`, home);
