@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
-import { renderManifestFiles } from '../manifests';
+import { manifestFacts, renderManifestFiles } from '../manifests';
 import { renderAppsReadme } from '../runbooks/apps-readme';
 import { renderOperations } from '../runbooks/operations';
 import { renderTopology } from '../runbooks/topology';
@@ -23,7 +23,7 @@ export interface DistFile {
 export function renderClusterDist(model: ClusterModel): DistFile[] {
   return [
     ...renderManifestFiles(model),
-    ...renderReviewCopies(model),
+    ...renderReviewCopies(model, manifestFacts(model)),
     { path: 'OPERATIONS.md', content: renderOperations(model) },
     { path: 'TOPOLOGY.md', content: renderTopology(model) },
     { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },

@@ -7,7 +7,7 @@
  * weekdays (by index), so two never restart at once. Pure renderers.
  */
 import type { ClusterModel, NodeModel } from '../spec';
-import { CONTROL_PLANE_METRICS_PORTS } from './facts';
+import { CONTROL_PLANE_METRICS_PORTS } from '../facts';
 import { NODE_PATHS } from './paths';
 
 export const CERT_RENEWAL = {
