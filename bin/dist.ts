@@ -1,6 +1,6 @@
 /** dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
 import { manifestFacts, renderManifestFiles } from '../manifests';
 import { renderAppsReadme } from '../runbooks/apps-readme';
@@ -29,18 +29,6 @@ export function renderClusterDist(model: ClusterModel): DistFile[] {
     { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },
     { path: 'upgrade.sh', content: renderUpgradeScript(model) },
   ];
-}
-
-export function writeFiles(dir: string, files: readonly DistFile[]): void {
-  for (const file of files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content);
-  }
-}
-
-/** Writes dist/<cluster>/ into `dir` (an empty folder). */
-export function writeClusterDist(model: ClusterModel, dir: string): void {
-  writeFiles(dir, renderClusterDist(model));
 }
 
 /**
