@@ -14,8 +14,9 @@ UP="${UPSTREAM_DIR:-${ROOT}/../shared/upstream}"
 OUT="${ROOT}/imports"
 CDK8S="${ROOT}/node_modules/.bin/cdk8s"
 
-log() { printf '[import-crds] %s\n' "$*" >&2; }
-die() { printf '[import-crds] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=import-crds
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 [[ -d "$UP" ]] || die "upstream data not found at ${UP} (expected ../shared/upstream next to the repo; set UPSTREAM_DIR)"
 [[ -x "$CDK8S" ]] || die "cdk8s CLI not found at ${CDK8S}: run npm ci"

@@ -9,7 +9,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-log() { printf '[verify-day2] %s\n' "$*" >&2; }
+LOG_TAG=verify-day2
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 bash scripts/tools.sh
 # shellcheck source=scripts/tools-env.sh

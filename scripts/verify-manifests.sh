@@ -11,8 +11,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 UPSTREAM="${UPSTREAM_DIR:-${ROOT}/../shared/upstream}"
 HERE="${ROOT}/scripts/manifests"
-log() { printf '[verify-manifests] %s\n' "$*" >&2; }
-die() { printf '[verify-manifests] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=verify-manifests
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 [[ -d "$UPSTREAM" && -f "$UPSTREAM/SOURCES.md" ]] \
   || die "upstream data not found at ${UPSTREAM} (expected ../shared/upstream next to the repo, see issue 5; set UPSTREAM_DIR). Cannot verify without it."
