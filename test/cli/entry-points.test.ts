@@ -3,27 +3,15 @@
  * pipeline (bin/pipeline.ts): the same rule for where specs come from (PVE_K8S_CLUSTERS_DIR, else
  * clusters/), the same warning and error lines, and on an error: exit 1 and nothing written.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { runCdk8sApp } from '../../bin/cdk8s-run';
 import { runInfraApp } from '../../bin/cdktf-run';
 import { specFolder } from '../../bin/pipeline';
 import { runSynth } from '../../bin/synth-cli';
+import { tree } from './tree';
 
-/** Every file below dir with its bytes, keyed by relative path. */
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p, 'latin1'));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 type Entry = (root: string) => { code: number; stderr: string };
 const ENTRY_POINTS: [string, Entry][] = [
