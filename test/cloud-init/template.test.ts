@@ -10,6 +10,13 @@ describe('GIVEN a node template with secret markers', () => {
     expect(renderNodeTemplate(model, node, manifestFacts(model))).toBe(renderNodeTemplate(model, node, manifestFacts(model)));
   });
 
+  it('WHEN the manifests name other privileged namespaces THEN the template follows them (the cache is per facts)', () => {
+    const facts = manifestFacts(model);
+    const other = { privilegedNamespaces: [...facts.privilegedNamespaces, 'zz-extra'] };
+    expect(renderNodeTemplate(model, node, other)).toContain('zz-extra');
+    expect(renderNodeTemplate(model, node, facts)).not.toContain('zz-extra');
+  });
+
   it('WHEN filled THEN every marker is replaced and nothing else changes', () => {
     const template = renderNodeTemplate(model, node, manifestFacts(model));
     for (const marker of Object.values(SECRET_MARKERS)) expect(template).toContain(marker);
