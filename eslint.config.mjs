@@ -18,6 +18,17 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // cloud-init/ and manifests/ never import each other: shared facts live in facts/, and what one
+  // needs from the other is passed in by bin/ or infra/ (test/architecture/import-boundaries.test.ts
+  // also follows indirect imports).
+  {
+    files: ['cloud-init/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)manifests(/|$)', message: 'cloud-init/ must not import manifests/: move the shared fact to facts/, or take it as a parameter.' }] }] },
+  },
+  {
+    files: ['manifests/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)cloud-init(/|$)', message: 'manifests/ must not import cloud-init/: move the shared fact to facts/.' }] }] },
+  },
   {
     // Tests read parsed YAML/JSON documents of any shape.
     files: ['test/**/*.ts'],

@@ -1,4 +1,5 @@
 /** Strict CLI flag parsing for bin/synth: unknown flags and missing values are errors. */
+import { parseArgs } from 'node:util';
 
 export interface SynthArgs {
   /** Spec files; empty means every clusters/*.yaml. */
@@ -19,33 +20,32 @@ export const USAGE = `Usage: npm run synth [-- [--spec FILE]... [--out DIR]]
 
 On any error nothing is written and the exit code is non-zero.`;
 
+/**
+ * Node's util.parseArgs splits the arguments (`--flag value`, `--flag=value`, `-h`); our rules on
+ * top: every argument known, every value present and not another flag, --out at most once.
+ */
 export function parseSynthArgs(argv: readonly string[]): SynthArgs {
+  const { tokens } = parseArgs({
+    args: [...argv],
+    options: { spec: { type: 'string', multiple: true }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const specs: string[] = [];
   let out: string | undefined;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '' || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${flag} needs a value (received ${JSON.stringify(v ?? null)})`);
-      return v;
-    };
-    switch (flag) {
-      case '--spec':
-        specs.push(value());
-        break;
-      case '--out':
-        if (out !== undefined) throw new UsageError(`--out given twice (received ${JSON.stringify(out)} and more)`);
-        out = value();
-        break;
-      case '--help':
-      case '-h':
-        help = true;
-        break;
-      default:
-        throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || !['spec', 'out', 'help'].includes(token.name)) throw new UsageError(`unknown argument ${JSON.stringify(argv[token.index])}`);
+    if (token.name === 'help') {
+      help = true;
+      continue;
     }
+    const v = token.value;
+    if (v === undefined || v === '' || (!token.inlineValue && v.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value (received ${JSON.stringify(v ?? null)})`);
+    if (token.name === 'spec') specs.push(v);
+    else if (out !== undefined) throw new UsageError(`--out given twice (received ${JSON.stringify(out)} and more)`);
+    else out = v;
   }
   return { specs, out: out ?? '.', help };
 }

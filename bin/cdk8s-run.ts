@@ -1,8 +1,8 @@
 /**
- * What `cdk8s synth` runs (through bin/cdk8s-app.ts): regenerates dist/<cluster>/ for every
- * clusters/*.yaml exactly as `npm run synth` does (manifests, node review copies, versions.json,
- * RESTORE.md), and creates a missing users' folder apps/<cluster>/ as it does. Writes nothing
- * else: Terraform's files (state/, cdktf.out/) are never touched.
+ * What `cdk8s synth` runs (through bin/cdk8s-app.ts): regenerates dist/<cluster>/ for every spec
+ * (clusters/*.yaml, or PVE_K8S_CLUSTERS_DIR) exactly as `npm run synth` does, through the same
+ * pipeline (bin/pipeline.ts), and creates a missing users' folder apps/<cluster>/ as it does.
+ * Writes nothing else: Terraform's files (state/, cdktf.out/) are never touched.
  *
  * cdk8s-cli empties its output folder before it runs the app, so cdk8s.yaml points that at a
  * scratch folder (.cdk8s.out) and this replaces dist/<cluster>/ itself, only after every spec
@@ -10,9 +10,7 @@
  */
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkUpgradePaths, formatIssue, loadSpecSet, SpecSetError, specFilesIn } from '../spec';
-import { replaceDir, withTempDir } from './atomic';
-import { scaffoldAppsFolder, staleClusterDists, staleDistWarning, writeClusterDist } from './dist';
+import { type Output, runAdapter, synthesize } from './pipeline';
 
 export interface RunCdk8sOptions {
   /** Project root. @default the current folder */
@@ -23,7 +21,7 @@ export interface RunCdk8sOptions {
    * Where warnings, errors and the report go. cdk8s-cli passes the app's stderr through and
    * swallows its stdout, so everything the user must see goes here. @default process.stderr
    */
-  readonly stderr?: { write(text: string): unknown };
+  readonly stderr?: Output;
 }
 
 /** Returns the exit code. */
@@ -31,29 +29,16 @@ export function runCdk8sApp(options: RunCdk8sOptions = {}): number {
   const root = options.root ?? '.';
   const dist = join(root, 'dist');
   const stderr = options.stderr ?? process.stderr;
-  try {
-    const specs = loadSpecSet(specFilesIn(join(root, 'clusters')));
-    for (const { model, warnings } of specs) {
-      for (const w of warnings) stderr.write(`warning: ${formatIssue(model.file, w)}\n`);
-    }
-    checkUpgradePaths(specs.map((s) => s.model), dist);
-    withTempDir(dist, (tmp) => {
-      for (const { model } of specs) writeClusterDist(model, join(tmp, model.name));
-      for (const { model } of specs) replaceDir(join(tmp, model.name), join(dist, model.name));
-    });
-    for (const { model } of specs) {
+  return runAdapter(stderr, (report) => {
+    const { models, createdApps } = synthesize({ root, dist }, report);
+    for (const model of models) {
       stderr.write(`[cdk8s] ${model.name}: wrote ${join(dist, model.name)}/ (commit it: the GitOps engine syncs from there); .cdk8s.out/ below is only cdk8s-cli's scratch copy\n`);
-      const apps = scaffoldAppsFolder(model, root);
+      const apps = createdApps.get(model.name);
       if (apps) stderr.write(`[cdk8s] ${model.name}: created ${join(root, apps)}/ for your own manifests (yours: synth never touches it again; commit it)\n`);
     }
-    for (const name of staleClusterDists(dist, specs.map((s) => s.model.name))) stderr.write(`warning: ${staleDistWarning(join(dist, name))}\n`);
     // cdk8s-cli reads its output folder afterwards (plugins, validation): give it a copy.
     const scratch = options.scratch ?? process.env.CDK8S_OUTDIR;
-    if (scratch) for (const { model } of specs) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });
+    if (scratch) for (const model of models) cpSync(join(dist, model.name, 'manifests'), join(scratch, model.name), { recursive: true });
     return 0;
-  } catch (e) {
-    const detail = process.env.PVE_K8S_DEBUG ? (e as Error).stack : `synth failed: ${(e as Error).message}`;
-    stderr.write(`error: ${e instanceof SpecSetError ? e.message.split('\n').join('\nerror: ') : detail}\n`);
-    return 1;
-  }
+  });
 }

@@ -1,8 +1,8 @@
 /** dist/<cluster>/: everything a reviewer or the GitOps engine reads from git. */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
-import { renderManifestFiles } from '../manifests';
+import { manifestFacts, renderManifestFiles } from '../manifests';
 import { renderAppsReadme } from '../runbooks/apps-readme';
 import { renderOperations } from '../runbooks/operations';
 import { renderTopology } from '../runbooks/topology';
@@ -24,25 +24,13 @@ export interface DistFile {
 export function renderClusterDist(model: ClusterModel): DistFile[] {
   return [
     ...renderManifestFiles(model),
-    ...renderReviewCopies(model),
+    ...renderReviewCopies(model, manifestFacts(model)),
     { path: 'OPERATIONS.md', content: renderOperations(model) },
     { path: 'TOPOLOGY.md', content: renderTopology(model) },
     { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },
     { path: 'upgrade.sh', content: renderUpgradeScript(model) },
     { path: 'remove-node.sh', content: renderRemoveNodeScript(model) },
   ];
-}
-
-export function writeFiles(dir: string, files: readonly DistFile[]): void {
-  for (const file of files) {
-    mkdirSync(dirname(join(dir, file.path)), { recursive: true });
-    writeFileSync(join(dir, file.path), file.content);
-  }
-}
-
-/** Writes dist/<cluster>/ into `dir` (an empty folder). */
-export function writeClusterDist(model: ClusterModel, dir: string): void {
-  writeFiles(dir, renderClusterDist(model));
 }
 
 /**

@@ -7,7 +7,8 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ClusterSpecSchema, clustersFolder, loadSpecSet, loadSpecText, setRules, SpecError, SpecSetError, specFilesIn, type LoadedSpec } from '../spec';
+import { ClusterSpecSchema, loadSpecSet, loadSpecText, setRules, SpecError, SpecSetError, specFilesIn, type LoadedSpec } from '../spec';
+import { specFolder } from './pipeline';
 import { freeSlots, newSpecText } from './new-spec';
 import type { Output } from './synth-cli';
 
@@ -38,7 +39,7 @@ function create(argv: readonly string[], io: { stdout: Output; stderr: Output })
     return 1;
   }
   const name = argv[0]!;
-  const folder = clustersFolder();
+  const folder = specFolder();
   const file = join(folder.dir, `${name}.yaml`);
   const fail = (issue: { path: (string | number)[]; message: string; received?: unknown }) => {
     throw new SpecSetError([new SpecError(file, [issue])]);
@@ -48,7 +49,7 @@ function create(argv: readonly string[], io: { stdout: Output; stderr: Output })
   if (existsSync(file)) fail({ path: ['name'], message: 'a spec file of this name exists already: choose another name', received: name });
 
   // The existing specs, checked together as synth checks them: a free value is only known from a valid set.
-  const existing = loadSpecSet(existingSpecFiles(folder.dir, folder.source));
+  const existing = loadSpecSet(existingSpecFiles(folder.dir, folder.from));
   const taken = existing.find((s) => s.model.name === name);
   if (taken) fail({ path: ['name'], message: `cluster name is already used by ${taken.model.file}`, received: name });
   const slots = freeSlots(existing.map((s) => s.model));

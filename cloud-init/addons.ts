@@ -3,10 +3,8 @@
  * GitOps release) and, when the spec names a repository, the GitOps engine and its root application.
  */
 import { toYaml } from '../format/yaml';
-import { argoCdRepositoryValues, fluxRootSourceSpec } from '../manifests/values/gitops-root';
-import { ciliumValues } from '../manifests/values/cilium';
+import { argoCdRepositoryValues, ciliumValues, fluxRootSourceSpec, GITOPS_BOOTSTRAP } from '../facts';
 import type { ClusterModel } from '../spec';
-import { GITOPS_BOOTSTRAP } from './facts';
 
 /** Cilium Helm values file: exactly ciliumValues(model). */
 export function renderCiliumValues(model: ClusterModel): string {

@@ -1,6 +1,5 @@
 /** Files the kube-apiserver reads besides kubeadm's: audit policy, encryption at rest, admission. */
 import { toYaml } from '../format/yaml';
-import { privilegedNamespaces } from '../manifests/pod-security';
 import type { ClusterModel } from '../spec';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
@@ -72,15 +71,25 @@ export function renderEncryptionConfigKeys(keys: readonly EncryptionKey[]): stri
 export const POD_SECURITY_DEFAULTS = { enforce: 'baseline', audit: 'restricted', warn: 'restricted' } as const;
 
 /**
- * Namespaces exempt from Pod Security: kube-system (static pods, CoreDNS, Cilium: host network and
- * paths) and the platform namespaces the add-ons declare privileged (manifests/pod-security.ts).
+ * What the node bootstrap takes from the platform's manifests, where it is decided
+ * (manifests/pod-security.ts `manifestFacts`). The callers that render both (bin/dist.ts,
+ * infra/stack.ts) pass it in: cloud-init never imports manifests/.
  */
-export function podSecurityExemptNamespaces(model: ClusterModel): string[] {
-  return [...new Set(['kube-system', ...privilegedNamespaces(model)])].sort();
+export interface ManifestFacts {
+  /** Sorted platform namespaces whose Pod Security level is privileged, as the add-ons declare them. */
+  readonly privilegedNamespaces: readonly string[];
+}
+
+/**
+ * Namespaces exempt from Pod Security: kube-system (static pods, CoreDNS, Cilium: host network and
+ * paths) and the platform namespaces the add-ons declare privileged.
+ */
+export function podSecurityExemptNamespaces(manifests: ManifestFacts): string[] {
+  return [...new Set(['kube-system', ...manifests.privilegedNamespaces])].sort();
 }
 
 /** kube-apiserver's AdmissionConfiguration: the PodSecurity plugin's cluster defaults and exemptions. */
-export function renderAdmissionConfig(model: ClusterModel): string {
+export function renderAdmissionConfig(model: ClusterModel, manifests: ManifestFacts): string {
   const version = `v${model.kubernetes.minor.minor}`;
   const d = POD_SECURITY_DEFAULTS;
   return toYaml({
@@ -93,7 +102,7 @@ export function renderAdmissionConfig(model: ClusterModel): string {
           apiVersion: 'pod-security.admission.config.k8s.io/v1',
           kind: 'PodSecurityConfiguration',
           defaults: { enforce: d.enforce, 'enforce-version': version, audit: d.audit, 'audit-version': version, warn: d.warn, 'warn-version': version },
-          exemptions: { usernames: [], runtimeClasses: [], namespaces: podSecurityExemptNamespaces(model) },
+          exemptions: { usernames: [], runtimeClasses: [], namespaces: podSecurityExemptNamespaces(manifests) },
         },
       },
     ],

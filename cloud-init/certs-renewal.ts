@@ -7,20 +7,10 @@
  * weekdays (by index), so two never restart at once. Pure renderers.
  */
 import type { ClusterModel, NodeModel } from '../spec';
-import { CONTROL_PLANE_METRICS_PORTS } from './facts';
+import { CERT_RENEWAL, CONTROL_PLANE_METRICS_PORTS } from '../facts';
 import { NODE_PATHS } from './paths';
 
-export const CERT_RENEWAL = {
-  /** Renew when the first certificate expires within this many days (PVE_K8S_RENEW_BEFORE_DAYS overrides). */
-  renewBeforeDays: 60,
-  /** Local time of the weekly run. */
-  time: '03:30:00',
-  /** Static pods restarted after a renewal, in this order (etcd first: the API server is its client). */
-  staticPods: ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler'],
-  /** Seconds a static pod may take to stop, and to be running and healthy again. */
-  stopSeconds: 120,
-  startSeconds: 180,
-} as const;
+export { CERT_RENEWAL };
 
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 

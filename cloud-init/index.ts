@@ -9,7 +9,7 @@ export {
   renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches, clusterConfiguration, kubeletConfiguration, isFirstControlPlane, isV1beta4,
 } from './kubeadm';
 export {
-  ENCRYPTION_KEY_NAME, POD_SECURITY_DEFAULTS, podSecurityExemptNamespaces, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey,
+  ENCRYPTION_KEY_NAME, type ManifestFacts, POD_SECURITY_DEFAULTS, podSecurityExemptNamespaces, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey,
 } from './apiserver-files';
 export { CERT_RENEWAL, certRenewalWeekday, renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
@@ -26,6 +26,6 @@ export { renderBootstrapScript, bootstrapSteps, bootstrapRole } from './scripts/
 export {
   controlPlaneMetrics, CONTROL_PLANE_METRICS_PORTS, etcdMetricsUrls, KUBELET_SERVING_CERTS, BOOTSTRAP_TOKEN_TTL, CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT, GITOPS_BOOTSTRAP,
   CILIUM_RELEASE, apiServerCertSans, type ControlPlaneMetrics, type MetricsEndpoint,
-} from './facts';
+} from '../facts';
 export { NODE_PATHS, NODE_INTERFACE, CRI_SOCKET } from './paths';
 

@@ -6,7 +6,7 @@
  */
 import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
-import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, etcdMetricsUrls, KUBELET_SERVING_CERTS } from './facts';
+import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, etcdMetricsUrls, KUBELET_SERVING_CERTS } from '../facts';
 import { runsLoadBalancer } from './load-balancer';
 import { CRI_SOCKET, NODE_PATHS } from './paths';
 import { type BootstrapSecrets, yamlSecret } from './secrets';

@@ -14,7 +14,7 @@ import {
   VirtualEnvironmentFirewallRules,
   type VirtualEnvironmentFirewallRulesRule,
 } from '../imports/providers/proxmox/virtual-environment-firewall-rules';
-import { CONTROL_PLANE_METRICS_PORTS } from '../cloud-init/facts';
+import { CONTROL_PLANE_METRICS_PORTS } from '../facts';
 import { rangeToCidrs, type ClusterModel, type NodeModel } from '../spec';
 import type { NodeVm } from './node-vm';
 import { TerraformData } from './terraform-data';
@@ -25,7 +25,7 @@ export const ADMIN_ALIAS = 'pvek8s-admin';
 export const IPFILTER_SET = 'ipfilter-net0';
 
 /**
- * Ports of what runs on every Kubernetes node with its chart's defaults (manifests/values/cilium.ts
+ * Ports of what runs on every Kubernetes node with its chart's defaults (facts/cilium.ts
  * and manifests/addons/metallb.ts leave them unset): reached from the node network only.
  */
 export const NODE_PORTS = {

@@ -11,6 +11,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { ProxmoxProvider } from '../imports/providers/proxmox/provider';
 import { VirtualEnvironmentHaresource } from '../imports/providers/proxmox/virtual-environment-haresource';
 import { renderNodeTemplate } from '../cloud-init';
+import { manifestFacts } from '../manifests/pod-security';
 import type { ClusterModel } from '../spec';
 import { configureBackend } from './backend';
 import { CloudImage } from './cloud-image';
@@ -50,7 +51,7 @@ export class ClusterStack extends TerraformStack {
     const firewallCheck = model.proxmox.firewall.enabled ? new DatacenterFirewallCheck(this, 'datacenter-firewall', model) : undefined;
 
     this.nodes = model.nodes.map((node) => {
-      const userData = interpolateSecrets(renderNodeTemplate(model, node), secrets.expressions);
+      const userData = interpolateSecrets(renderNodeTemplate(model, node, manifestFacts(model)), secrets.expressions);
       const vm = new NodeVm(this, node.name, { model, node, imageFileId: image.fileIdFor(node.host.name), userData });
       if (firewallCheck) new NodeFirewall(vm, 'firewall', { model, node, vm, dependsOn: [firewallCheck.resource] });
       if (model.proxmox.ha) {

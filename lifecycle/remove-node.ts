@@ -11,7 +11,7 @@
  * cluster, so it works before or after the spec's count was lowered; rerunning resumes. A node
  * that cannot be reached is removed from the cluster side only. Pure: model in, bash out.
  */
-import { fn } from '../cloud-init/scripts/shell';
+import { fn } from '../format/shell';
 import type { ClusterModel } from '../spec';
 import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
 

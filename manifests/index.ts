@@ -91,4 +91,5 @@ export function synthManifests(model: ClusterModel, outdir: string, options: Syn
 
 export { defaultVersions, type PlatformVersions } from './versions';
 export { Release, type ReleaseProps } from './release';
-export { ciliumValues } from './values/cilium';
+export { ciliumValues } from '../facts';
+export { manifestFacts, type BootstrapFacts } from './pod-security';

@@ -3,8 +3,8 @@
  * SECRETS.md, which lists them with their commands. One list: the document is rendered from it
  * and the tests check it against the rendered manifests.
  */
-import { GITOPS_BOOTSTRAP } from '../cloud-init/facts';
-import { sq, words } from '../cloud-init/scripts/shell';
+import { GITOPS_BOOTSTRAP } from '../facts';
+import { sq, words } from '../format/shell';
 import type { ClusterModel } from '../spec';
 import { ETCD_BACKUP_NAMESPACE, ETCD_S3_SECRET } from './addons/etcd-backup';
 import { sopsAgeSecret, sopsSecretsSection } from './sops';

@@ -7,7 +7,7 @@
  * Kustomization with decryption fails while its key Secret is missing, which must never hold the
  * platform back.
  */
-import { GITOPS_BOOTSTRAP } from '../cloud-init/facts';
+import { GITOPS_BOOTSTRAP } from '../facts';
 import { toYaml } from '../format/yaml';
 import type { ClusterModel } from '../spec';
 import type { RequiredSecret } from './secrets';

@@ -4,7 +4,7 @@
  * which stays the type check and the home of lib/ for tests and cdk8s):
  *
  *   lib/bundle/synth.js      <- bin/synth.ts   (`npm run synth`, what users run)
- *   lib/bundle/cdktf-app.js  <- infra/main.ts  (cdktf.json "app", run by `cdktf synth/deploy`)
+ *   lib/bundle/cdktf-app.js  <- bin/cdktf-app.ts (cdktf.json "app", run by `cdktf synth/deploy`)
  *   lib/bundle/new.js        <- bin/new.ts     (`npm run new -- <name>`)
  *
  * Why: resolving and compiling hundreds of node_modules files costs more than synth itself on a

@@ -12,8 +12,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-log() { printf '[get] %s\n' "$*" >&2; }
-die() { printf '[get] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=get
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 bash "${ROOT}/scripts/tools.sh"
 # shellcheck source=scripts/tools-env.sh

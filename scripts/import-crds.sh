@@ -13,8 +13,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${ROOT}/imports"
 CDK8S="${ROOT}/node_modules/.bin/cdk8s"
 
-log() { printf '[import-crds] %s\n' "$*" >&2; }
-die() { printf '[import-crds] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=import-crds
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 # shellcheck source=scripts/lib/upstream.sh
 source "${ROOT}/scripts/lib/upstream.sh"

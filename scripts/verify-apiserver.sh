@@ -44,8 +44,9 @@ PSA_WARNINGS="${VERIFY_APISERVER_PSA_WARNINGS:-fail}"
 READY_TIMEOUT="${VERIFY_APISERVER_READY_TIMEOUT:-60}"
 START=$(date +%s)
 
-log()  { printf '[apiserver] %s\n' "$*" >&2; }
-die()  { printf '[apiserver] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=apiserver
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 rel() { local p="$1"; p="${p#"${ROOT}"/}"; echo "$p"; }
 

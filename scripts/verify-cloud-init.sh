@@ -27,8 +27,9 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-log() { printf '[verify-cloud-init] %s\n' "$*" >&2; }
-die() { printf '[verify-cloud-init] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=verify-cloud-init
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 # --- 1. tools ---------------------------------------------------------------
 declare -A PKG_OF=([cloud-init]=cloud-init [shellcheck]=shellcheck [haproxy]=haproxy [keepalived]=keepalived)

@@ -9,14 +9,16 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-log() { printf '[verify-day2] %s\n' "$*" >&2; }
+LOG_TAG=verify-day2
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 bash scripts/tools.sh
 # shellcheck source=scripts/tools-env.sh
 source scripts/tools-env.sh
 unset TF_PLUGIN_CACHE_DIR TF_DATA_DIR TF_WORKSPACE
 # The synth bundle must match the sources (npm run verify builds it in its synth step).
-if [[ ! -f lib/bundle/synth.js ]] || [[ -n "$(find bin infra spec cloud-init manifests format -name '*.ts' -newer lib/bundle/synth.js -print -quit)" ]]; then
+if [[ ! -f lib/bundle/synth.js ]] || [[ -n "$(find bin infra spec facts cloud-init manifests format -name '*.ts' -newer lib/bundle/synth.js -print -quit)" ]]; then
   log "building lib/ (sources are newer than lib/bundle/synth.js)"
   npm run --silent build
 fi

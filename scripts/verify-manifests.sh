@@ -14,8 +14,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HERE="${ROOT}/scripts/manifests"
-log() { printf '[verify-manifests] %s\n' "$*" >&2; }
-die() { printf '[verify-manifests] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=verify-manifests
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 # shellcheck source=scripts/lib/upstream.sh
 source "${ROOT}/scripts/lib/upstream.sh"

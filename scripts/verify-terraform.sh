@@ -8,8 +8,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-log() { printf '[verify-terraform] %s\n' "$*" >&2; }
-die() { printf '[verify-terraform] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=verify-terraform
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/verify-terraform.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export VERIFY_TF_PLAN=1

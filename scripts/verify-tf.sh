@@ -19,8 +19,9 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-log() { printf '[verify-tf] %s\n' "$*" >&2; }
-die() { printf '[verify-tf] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=verify-tf
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 bash "${ROOT}/scripts/tools.sh" || die "scripts/tools.sh failed"
 # shellcheck source=scripts/tools-env.sh

@@ -39,12 +39,6 @@ export function setRules(specs: readonly LoadedSpec[], context: readonly LoadedS
   return [...issuesByFile].map(([file, issues]) => new SpecError(file, issues));
 }
 
-/** The spec folder the CLIs read: `PVE_K8S_CLUSTERS_DIR` when set (`source` names it for messages), else clusters/. */
-export function clustersFolder(env: NodeJS.ProcessEnv = process.env): { readonly dir: string; readonly source?: string } {
-  const fromEnv = env.PVE_K8S_CLUSTERS_DIR;
-  return fromEnv ? { dir: fromEnv, source: 'PVE_K8S_CLUSTERS_DIR' } : { dir: 'clusters' };
-}
-
 /**
  * Every *.yaml in a folder, sorted so output order never depends on the file system. A missing
  * folder or one without specs is a SpecSetError; `source` says where the folder name came from

@@ -9,7 +9,7 @@
 import { kubernetesAptRepo, renderKubernetesAptSource } from '../cloud-init/os';
 import { NODE_PATHS } from '../cloud-init/paths';
 import { kubernetesKeyLines } from '../cloud-init/scripts/kube-steps';
-import { fn, sq } from '../cloud-init/scripts/shell';
+import { fn, sq } from '../format/shell';
 import type { ClusterModel } from '../spec';
 import { upgradePlan } from './plan';
 

@@ -10,7 +10,7 @@
  * the same command resumes. PVE_K8S_NODE_EXEC replaces SSH (called as `CMD NAME IP`, the node
  * script on stdin). Pure: model in, bash out.
  */
-import { fn, sq } from '../cloud-init/scripts/shell';
+import { fn, sq } from '../format/shell';
 import type { ClusterModel } from '../spec';
 import { renderNodeUpgradeScript } from './node-script';
 import { UPGRADE_TIMEOUTS, upgradePlan } from './plan';

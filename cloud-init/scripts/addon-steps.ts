@@ -3,11 +3,11 @@ import type { ClusterModel, NodeModel } from '../../spec';
 import type { ChartPin } from '../../spec';
 import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
 import { renderArgoCdBootstrapValues } from '../addons';
-import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../facts';
+import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../../facts';
 import { NODE_PATHS } from '../paths';
 import { IS_INIT_MODE, KUBECTL } from './kube-steps';
 import { type Step, step as anyStep } from './os-steps';
-import { sq } from './shell';
+import { sq } from '../../format/shell';
 
 /**
  * An add-on step runs only on the node that created the cluster: a first control plane that

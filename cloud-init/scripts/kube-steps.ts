@@ -1,12 +1,12 @@
 /** Bootstrap steps for Kubernetes nodes: packages, runtime, load balancer, kubeadm. */
 import { type ClusterModel, KUBERNETES_APT, type NodeModel } from '../../spec';
-import { CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../facts';
+import { CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../facts';
 import { isFirstControlPlane } from '../kubeadm';
 import { runsLoadBalancer } from '../load-balancer';
 import { criToolsPackageVersion, HELD_PACKAGES, kubernetesAptRepo, kubernetesPackageVersion } from '../os';
 import { NODE_PATHS } from '../paths';
 import { type Step, step } from './os-steps';
-import { fn, sq, words } from './shell';
+import { fn, sq, words } from '../../format/shell';
 
 /** kubectl as root on a control plane, with the admin kubeconfig. */
 export const KUBECTL = `kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;

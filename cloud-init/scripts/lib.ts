@@ -3,7 +3,7 @@
  * a failure marker naming the failing step, and bounded retries with exponential backoff.
  */
 import { NODE_PATHS } from '../paths';
-import { sq } from './shell';
+import { sq } from '../../format/shell';
 
 export function shellLib(): string {
   const p = NODE_PATHS;

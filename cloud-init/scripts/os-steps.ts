@@ -1,7 +1,7 @@
 /** Bootstrap steps for the operating system, shared by every role. */
 import type { ClusterModel, NodeModel } from '../../spec';
 import { basePackages, KUBERNETES_MODULES, osName, runsKubernetes } from '../os';
-import { fn, words } from './shell';
+import { fn, words } from '../../format/shell';
 
 export interface Step {
   /** Marker name (done/<name>) and the name written to the failure marker. */

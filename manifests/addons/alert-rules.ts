@@ -2,7 +2,7 @@
 import type { Construct } from 'constructs';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr as Expr } from '../../imports/monitoring.coreos.com';
 import { parseCronSchedule } from '../../spec';
-import { CERT_RENEWAL } from '../../cloud-init/certs-renewal';
+import { CERT_RENEWAL } from '../../facts';
 import type { Platform } from '../platform';
 import { ETCD_BACKUP_NAMESPACE } from './etcd-backup';
 

@@ -1,9 +1,8 @@
 /** Argo CD managing itself (the bootstrap installed it): ingress with TLS, Application health, OCI repos. */
 import type { Construct } from 'constructs';
-import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
+import { argoCdRepositoryValues, GITOPS_BOOTSTRAP } from '../../facts';
 import { AddonChart } from '../addon-chart';
 import { argoRepoUrl } from '../gitops/argocd';
-import { argoCdRepositoryValues } from '../values/gitops-root';
 import type { Platform } from '../platform';
 import { LARGE, MEDIUM, SMALL } from './resources';
 

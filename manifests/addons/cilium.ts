@@ -1,9 +1,8 @@
 /** Cilium: GitOps adopts the release the node bootstrap installed, with the very same values. */
 import type { Construct } from 'constructs';
-import { CILIUM_RELEASE } from '../../cloud-init/facts';
+import { CILIUM_RELEASE, ciliumValues } from '../../facts';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
-import { ciliumValues } from '../values/cilium';
 
 export class CiliumChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {

@@ -1,6 +1,6 @@
-/** metrics-server for HPA; kubelet TLS handling follows the kubelet config (cloud-init/facts.ts). */
+/** metrics-server for HPA; kubelet TLS handling follows the kubelet config (facts/bootstrap.ts). */
 import type { Construct } from 'constructs';
-import { KUBELET_SERVING_CERTS } from '../../cloud-init/facts';
+import { KUBELET_SERVING_CERTS } from '../../facts';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
 import { resources } from './resources';

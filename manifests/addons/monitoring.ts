@@ -1,11 +1,11 @@
 /**
  * Monitoring: kube-prometheus-stack (retention/storage from the spec), Grafana behind the ingress
  * with TLS and its admin password from an existing Secret, control-plane scraping at the bind
- * addresses the node bootstrap sets (cloud-init/facts.ts).
+ * addresses the node bootstrap sets (facts/bootstrap.ts).
  */
 import type { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { controlPlaneMetrics } from '../../cloud-init/facts';
+import { controlPlaneMetrics } from '../../facts';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
 import { ingressRelease } from './ingress';

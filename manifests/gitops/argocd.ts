@@ -1,7 +1,7 @@
 /** Argo CD rendering of the neutral release model: one Application per release, app of apps. */
 import type { Chart } from 'cdk8s';
 import { Application, AppProject } from '../../imports/argoproj.io';
-import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
+import { GITOPS_BOOTSTRAP } from '../../facts';
 import { SYNC_WAVE } from '../labels';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';

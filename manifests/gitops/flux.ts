@@ -12,12 +12,11 @@ import {
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { Kustomization, KustomizationSpecDecryptionProvider, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { GitRepository, HelmRepository, OciRepository, OciRepositorySpecLayerSelectorOperation } from '../../imports/source.toolkit.fluxcd.io';
-import { GITOPS_BOOTSTRAP } from '../../cloud-init/facts';
+import { fluxRootSourceSpec, GITOPS_BOOTSTRAP } from '../../facts';
 import { fluxGitRef } from '../../spec';
 import type { Platform } from '../platform';
 import type { GitManifests, Release } from '../release';
 import { fluxAppsDecryption } from '../sops';
-import { fluxRootSourceSpec } from '../values/gitops-root';
 import { APPS_NAME } from './user-apps';
 
 export const FLUX_NAMESPACE = GITOPS_BOOTSTRAP.flux.namespace;

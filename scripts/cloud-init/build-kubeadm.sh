@@ -20,7 +20,9 @@ STAGING_VERSION="v0.${BASH_REMATCH[1]}.${BASH_REMATCH[2]}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SRC="$ROOT/.cache/tools/kubeadm-src/v$VERSION"
 OUT="$ROOT/.cache/tools/bin/kubeadm-v$VERSION"
-log() { printf '[build-kubeadm] %s\n' "$*" >&2; }
+LOG_TAG=build-kubeadm
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 export GOTOOLCHAIN=local GOFLAGS="-mod=mod -trimpath -buildvcs=false" CGO_ENABLED=0
 if [[ -x $OUT ]] && "$OUT" version -o short 2>/dev/null | grep -qx "v$VERSION"; then

@@ -19,6 +19,8 @@ const yaml = require('js-yaml');
 const root = path.resolve(__dirname, '..', '..');
 const spec = require(path.join(root, 'lib', 'spec'));
 const ci = require(path.join(root, 'lib', 'cloud-init'));
+// What the node bootstrap takes from the manifests (the privileged namespaces): cloud-init does not import them.
+const { manifestFacts } = require(path.join(root, 'lib', 'manifests', 'pod-security'));
 const upgrade = require(path.join(root, 'lib', 'upgrade'));
 const lifecycle = require(path.join(root, 'lib', 'lifecycle'));
 
@@ -89,7 +91,7 @@ for (const model of models) {
   for (const node of model.nodes) {
     const dir = path.join(outDir, model.name, node.name);
     fs.mkdirSync(dir, { recursive: true });
-    const text = ci.renderNodeCloudConfig(model, node, SECRETS);
+    const text = ci.renderNodeCloudConfig(model, node, SECRETS, manifestFacts(model));
     const cc = path.join(dir, 'cloud-config.yaml');
     fs.writeFileSync(cc, text);
     manifest.cloudConfigs.push(cc);

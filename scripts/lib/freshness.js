@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 /** lib/bundle/<name>.js <- source: the bundle's entry points (scripts/bundle.mjs builds these). */
-const BUNDLE_ENTRIES = Object.freeze({ synth: 'bin/synth.ts', 'cdktf-app': 'infra/main.ts', new: 'bin/new.ts' });
+const BUNDLE_ENTRIES = Object.freeze({ synth: 'bin/synth.ts', 'cdktf-app': 'bin/cdktf-app.ts', new: 'bin/new.ts' });
 const STAMP = path.join('lib', 'bundle', '.build-stamp');
 const FIXED_INPUTS = ['package-lock.json', path.join('node_modules', '.package-lock.json'), 'tsconfig.json', path.join('scripts', 'bundle.mjs')];
 

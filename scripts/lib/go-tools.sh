@@ -11,8 +11,9 @@ STAMPS="${CACHE}/stamps"
 START=$(date +%s)  # read by the sourcing scripts
 export START
 
-log()  { printf '[tools] %s\n' "$*" >&2; }
-die()  { printf '[tools] ERROR: %s\n' "$*" >&2; exit 1; }
+LOG_TAG=tools
+# shellcheck source=scripts/lib/log.sh
+source "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 elapsed() { echo "$(( $(date +%s) - $1 ))s"; }
 
 command -v go   >/dev/null 2>&1 || die "go not found in PATH (need Go >= 1.24; OpenTofu 1.12.6 needs >= 1.26.6)"

@@ -9,7 +9,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KUBE_SCORE_VERSION="${KUBE_SCORE_VERSION:-v1.19.0}"
 what="${1:-all}"
-log() { printf '[policy-install] %s\n' "$*" >&2; }
+LOG_TAG=policy-install
+# shellcheck source=scripts/lib/log.sh
+source "${ROOT}/scripts/lib/log.sh"
 
 if [[ $what == all || $what == checkov ]]; then
   VENV="$ROOT/.cache/venv"

@@ -1,6 +1,6 @@
 /**
  * Terraform's files survive every synth: `npm run synth` (runSynth), `cdktf synth` (runInfraApp,
- * what cdktf-cli runs through infra/main.ts) and `cdk8s synth` (runCdk8sApp, through
+ * what cdktf-cli runs through bin/cdktf-app.ts) and `cdk8s synth` (runCdk8sApp, through
  * bin/cdk8s-app.ts). The CLIs themselves are not spawned (each would rebuild lib/ first); they
  * call these functions and nothing else writes.
  */
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runSynth } from '../../bin/synth-cli';
 import { runCdk8sApp } from '../../bin/cdk8s-run';
-import { runInfraApp } from '../../infra/run';
+import { runInfraApp } from '../../bin/cdktf-run';
 
 const quiet = { write: () => true };
 const io = { stdout: quiet, stderr: quiet };

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { runSynth } from '../../bin/synth-cli';
 import * as infraApp from '../../infra/app';
+import { tree } from './tree';
 
 /** stderr without the warnings about the reference specs' example values and unchecked image (test/spec/placeholders.test.ts, image-checksum.test.ts). */
 function withoutPlaceholderWarnings(stderr: string): string {
@@ -15,19 +16,6 @@ function capture() {
   return { out, io };
 }
 
-/** Every file below dir with its bytes, keyed by relative path. */
-function tree(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files.set(relative(dir, p), readFileSync(p, 'latin1'));
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 describe('npm run synth', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'synth-test-'));

@@ -1,7 +1,7 @@
 import { bootstrapSteps, NODE_PATHS, renderBootstrapScript, renderCiliumValues, renderGitopsRoot } from '../../cloud-init';
 import { CHARTS } from '../../spec';
 import * as yaml from 'js-yaml';
-import { ciliumValues } from '../../manifests/values/cilium';
+import { ciliumValues } from '../../facts';
 import { cloudConfig, dev, fileIn, lab, labDedicated, labWith, node } from './helpers';
 import { count, runScript } from './run-bootstrap';
 import { API_WAIT } from '../../cloud-init/scripts/kube-steps';

@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import { NODE_PATHS, PLACEHOLDER_SECRETS, renderNodeCloudConfig, renderReviewCopies } from '../../cloud-init';
 import { cloudConfig, dev, FAKE_SECRETS, fileIn, lab, labDedicated, MARKER_SECRETS, node, paths } from './helpers';
+import { manifestFacts } from '../../manifests';
 
 describe('cloud-config document', () => {
   const models = [lab(), dev(), labDedicated()];
@@ -8,7 +9,7 @@ describe('cloud-config document', () => {
 
   test.each(everyNode)('%s/%s starts with #cloud-config and parses as a YAML mapping', (_c, _n, model, n) => {
     // GIVEN a node WHEN its cloud-config is rendered
-    const text = renderNodeCloudConfig(model, n, FAKE_SECRETS);
+    const text = renderNodeCloudConfig(model, n, FAKE_SECRETS, manifestFacts(model));
     // THEN it is a #cloud-config YAML mapping with files and a bootstrap run
     expect(text.startsWith('#cloud-config\n')).toBe(true);
     const doc = yaml.load(text) as Record<string, unknown>;
@@ -18,7 +19,7 @@ describe('cloud-config document', () => {
   });
 
   test.each(everyNode)('%s/%s renders deterministically (twice -> equal)', (_c, _n, model, n) => {
-    expect(renderNodeCloudConfig(model, n, FAKE_SECRETS)).toBe(renderNodeCloudConfig(model, n, FAKE_SECRETS));
+    expect(renderNodeCloudConfig(model, n, FAKE_SECRETS, manifestFacts(model))).toBe(renderNodeCloudConfig(model, n, FAKE_SECRETS, manifestFacts(model)));
   });
 
   test('sets hostname, FQDN and the spec SSH user with its keys only (no password login)', () => {
@@ -33,7 +34,7 @@ describe('cloud-config document', () => {
 
   test('review copies use placeholders and still parse as YAML', () => {
     // GIVEN the lab cluster WHEN review copies are rendered
-    const copies = renderReviewCopies(lab());
+    const copies = renderReviewCopies(lab(), manifestFacts(lab()));
     // THEN there is one per node, under nodes/, with placeholders in place of secrets
     expect(copies.map((c) => c.path)).toEqual(lab().nodes.map((n) => `nodes/${n.name}.cloud-config.yaml`));
     for (const c of copies) expect(() => yaml.load(c.content)).not.toThrow();
@@ -52,7 +53,7 @@ describe('cloud-config document', () => {
       /auth_pass (?!<)/, // VRRP password that is not a placeholder
     ];
     for (const model of [lab(), dev(), labDedicated()]) {
-      for (const copy of renderReviewCopies(model)) {
+      for (const copy of renderReviewCopies(model, manifestFacts(model))) {
         for (const re of secretShapes) expect({ path: copy.path, hit: re.exec(copy.content)?.[0] }).toEqual({ path: copy.path, hit: undefined });
       }
     }
@@ -78,7 +79,7 @@ describe('cloud-config document', () => {
   });
 
   test('the worker gets its join secret but no encryption key, certificate key or VRRP password', () => {
-    const text = renderNodeCloudConfig(lab(), node(lab(), 'lab-worker-1'), MARKER_SECRETS);
+    const text = renderNodeCloudConfig(lab(), node(lab(), 'lab-worker-1'), MARKER_SECRETS, manifestFacts(lab()));
     expect(text).toContain('@@TF_BOOTSTRAP_TOKEN@@');
     expect(text).not.toContain('@@TF_CERTIFICATE_KEY@@');
     expect(text).not.toContain('@@TF_ENCRYPTION_KEY@@');

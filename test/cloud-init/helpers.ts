@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { type ClusterModel, loadSpecDocument, loadSpecFile, type NodeModel } from '../../spec';
 import { type BootstrapSecrets, renderNodeCloudConfig } from '../../cloud-init';
+import { manifestFacts } from '../../manifests';
 
 export const lab = (): ClusterModel => loadSpecFile('clusters/lab.yaml').model;
 export const dev = (): ClusterModel => loadSpecFile('clusters/dev.yaml').model;
@@ -52,7 +53,7 @@ export function parse(text: string): CloudConfig {
 
 /** The node's rendered cloud-config, parsed. */
 export function cloudConfig(model: ClusterModel, name: string, secrets: BootstrapSecrets = FAKE_SECRETS): CloudConfig {
-  return parse(renderNodeCloudConfig(model, node(model, name), secrets));
+  return parse(renderNodeCloudConfig(model, node(model, name), secrets, manifestFacts(model)));
 }
 
 /** Content of one written file, or undefined. */

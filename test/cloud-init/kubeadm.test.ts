@@ -5,6 +5,7 @@ import {
 import { render as renderManifests } from '../manifests/helpers';
 import * as yaml from 'js-yaml';
 import { cloudConfig, dev, docs, FAKE_SECRETS, lab, labDedicated, labOnMinor, labWith, labWithoutWorkers, node } from './helpers';
+import { manifestFacts } from '../../manifests';
 
 const kinds = (text: string) => docs(text).map((d) => d.kind);
 const doc = (text: string, kind: string) => docs(text).find((d) => d.kind === kind)!;
@@ -103,13 +104,13 @@ describe('kubeadm config', () => {
   test('GIVEN a control plane WHEN kube-apiserver starts THEN PodSecurity reads the AdmissionConfiguration cloud-init writes (0600)', () => {
     const m = lab();
     const c = cloudConfig(m, 'lab-cp-2');
-    expect(c.write_files.find((f: { path: string }) => f.path === NODE_PATHS.admissionConfig)).toMatchObject({ permissions: '0600', content: renderAdmissionConfig(m) });
+    expect(c.write_files.find((f: { path: string }) => f.path === NODE_PATHS.admissionConfig)).toMatchObject({ permissions: '0600', content: renderAdmissionConfig(m, manifestFacts(m)) });
     expect(doc(initOf(m), 'ClusterConfiguration').apiServer.extraArgs['enable-admission-plugins'].split(',')).toContain('PodSecurity');
     expect(cloudConfig(m, 'lab-worker-1').write_files.map((f: { path: string }) => f.path)).not.toContain(NODE_PATHS.admissionConfig);
   });
 
   test('GIVEN an unlabelled namespace THEN the Pod Security default enforces baseline and audits and warns restricted, at the cluster minor', () => {
-    const cfg = yaml.load(renderAdmissionConfig(lab())) as any;
+    const cfg = yaml.load(renderAdmissionConfig(lab(), manifestFacts(lab()))) as any;
     expect(cfg).toMatchObject({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration' });
     expect(cfg.plugins).toHaveLength(1);
     expect(cfg.plugins[0].name).toBe('PodSecurity');
@@ -122,7 +123,7 @@ describe('kubeadm config', () => {
 
   test('GIVEN the add-ons WHEN exemptions are derived THEN they are kube-system and exactly the namespaces the security baseline labels privileged', () => {
     for (const m of [lab(), dev(), labDedicated()]) {
-      const exempt = (yaml.load(renderAdmissionConfig(m)) as any).plugins[0].configuration.exemptions.namespaces;
+      const exempt = (yaml.load(renderAdmissionConfig(m, manifestFacts(m))) as any).plugins[0].configuration.exemptions.namespaces;
       const privileged = renderManifests(m).objects
         .filter((o) => o.obj.kind === 'Namespace' && o.obj.metadata.labels?.['pod-security.kubernetes.io/enforce'] === 'privileged')
         .map((o) => o.obj.metadata.name);
@@ -132,8 +133,8 @@ describe('kubeadm config', () => {
   });
 
   test('GIVEN an add-on switched off WHEN exemptions are derived THEN its namespace is no longer exempt', () => {
-    const without = podSecurityExemptNamespaces(labWith((d) => { d.addons.monitoring = { enabled: false }; }));
-    expect(podSecurityExemptNamespaces(lab())).toContain('monitoring');
+    const without = podSecurityExemptNamespaces(manifestFacts(labWith((d) => { d.addons.monitoring = { enabled: false }; })));
+    expect(podSecurityExemptNamespaces(manifestFacts(lab()))).toContain('monitoring');
     expect(without).not.toContain('monitoring');
     expect(without).toContain('kube-system');
   });

@@ -4,6 +4,7 @@
  */
 import { PLACEHOLDER_SECRETS, renderNodeCloudConfig } from '../../cloud-init';
 import { dev, lab, labDedicated, labOnMinor, node } from './helpers';
+import { manifestFacts } from '../../manifests';
 
 const cases = [
   ['lab (1.30, co-located LB): first control plane', lab, 'lab-cp-1'],
@@ -21,6 +22,6 @@ const cases = [
 describe('cloud-config snapshots', () => {
   test.each(cases)('%s', (_title, model, name) => {
     const m = model();
-    expect(renderNodeCloudConfig(m, node(m, name), PLACEHOLDER_SECRETS)).toMatchSnapshot();
+    expect(renderNodeCloudConfig(m, node(m, name), PLACEHOLDER_SECRETS, manifestFacts(m))).toMatchSnapshot();
   });
 });

@@ -4,7 +4,7 @@ import * as jsYaml from 'js-yaml';
 import { toYaml } from '../../format/yaml';
 import { cloudConfigDocument } from '../../cloud-init';
 import { SECRET_MARKERS } from '../../cloud-init/secrets';
-import { renderManifests } from '../../manifests';
+import { manifestFacts, renderManifests } from '../../manifests';
 import { loadSpecFile } from '../../spec';
 
 // The CommonJS module object itself: jest.spyOn needs it (the `import * as` namespace is a copy).
@@ -23,7 +23,7 @@ function documents(): { name: string; value: unknown; quotingType: "'" | '"' }[]
   return specFiles.flatMap((file) => {
     const model = loadSpecFile(file).model;
     const objects = [...renderObjects(file)].map(([name, value]) => ({ name: `${file} ${name}`, value, quotingType: '"' as const }));
-    const nodes = model.nodes.map((node) => ({ name: `${file} ${node.name} cloud-config`, value: cloudConfigDocument(model, node, SECRET_MARKERS), quotingType: "'" as const }));
+    const nodes = model.nodes.map((node) => ({ name: `${file} ${node.name} cloud-config`, value: cloudConfigDocument(model, node, SECRET_MARKERS, manifestFacts(model)), quotingType: "'" as const }));
     return [...objects, ...nodes];
   });
 }

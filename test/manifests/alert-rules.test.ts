@@ -1,5 +1,5 @@
 /** The platform's PrometheusRule: what it alerts on, derived from the same facts the nodes use. */
-import { CERT_RENEWAL } from '../../cloud-init/certs-renewal';
+import { CERT_RENEWAL } from '../../facts';
 import { labModel, render } from './helpers';
 
 const rules = () => {

@@ -1,7 +1,7 @@
 /** The Gateway API option (addons.ingress.controller "gateway-api"): Cilium's Gateway instead of an Ingress controller. */
 import * as yaml from 'js-yaml';
 import { bootstrapSteps, renderBootstrapScript } from '../../cloud-init';
-import { ciliumValues } from '../../manifests/values/cilium';
+import { ciliumValues } from '../../facts';
 import { GitManifests } from '../../manifests/release';
 import { COMPONENTS, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
 import { labModel, render, type K8sObject } from './helpers';

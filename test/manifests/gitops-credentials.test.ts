@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as yaml from 'js-yaml';
 import { formatIssue, loadSpecText } from '../../spec';
 import { nodeFiles, NODE_PATHS, renderGitopsRoot } from '../../cloud-init';
+import { manifestFacts } from '../../manifests';
 import { FAKE_SECRETS } from '../cloud-init/helpers';
 import { labModel, render, type K8sObject, type SpecDoc } from './helpers';
 
@@ -23,7 +24,7 @@ const https = (engine: string) => (d: SpecDoc) => {
 
 function firstControlPlaneFiles(edit: (d: SpecDoc) => void) {
   const model = labModel(edit);
-  return { model, files: nodeFiles(model, model.controlPlanes[0]!, FAKE_SECRETS) };
+  return { model, files: nodeFiles(model, model.controlPlanes[0]!, FAKE_SECRETS, manifestFacts(model)) };
 }
 
 describe('GIVEN a private repository and Flux', () => {

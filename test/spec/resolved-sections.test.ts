@@ -2,7 +2,7 @@
  * Facts several renderers need are resolved once in the model; these tests pin each resolved
  * section to the spec fields it comes from and to every consumer that must agree with it.
  */
-import { ciliumValues } from '../../manifests/values/cilium';
+import { ciliumValues } from '../../facts';
 import { errorOf, labDoc, load } from './helpers';
 
 describe('GIVEN the resolved ingress section', () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSynth } from '../../bin/synth-cli';
 import { runCdk8sApp } from '../../bin/cdk8s-run';
-import { runInfraApp } from '../../infra/run';
+import { runInfraApp } from '../../bin/cdktf-run';
 import { upgradePathIssues, versionChange } from '../../spec';
 
 describe('versionChange: kubeadm upgrades one minor at a time, never down', () => {

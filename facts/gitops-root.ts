@@ -3,7 +3,7 @@
  * what the bootstrap created) must render identically: the Flux root GitRepository's spec, and the
  * Argo CD values that let it open a private repository.
  */
-import { type ClusterModel, fluxGitRef } from '../../spec';
+import { type ClusterModel, fluxGitRef } from '../spec';
 
 /** spec of the Flux root GitRepository: URL, ref and, for a private repository, the operator's Secret. */
 export interface FluxRootSourceSpec {

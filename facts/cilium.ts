@@ -3,7 +3,7 @@
  * bootstrap (cloud-init installs Cilium before GitOps runs) and by the GitOps release that
  * adopts it afterwards, so the two can never disagree.
  */
-import type { ClusterModel } from '../../spec';
+import type { ClusterModel } from '../spec';
 
 export function ciliumValues(model: ClusterModel): Record<string, unknown> {
   const [host, port] = [model.network.vip, model.network.apiPort];
