@@ -10,6 +10,7 @@ import { nodeFiles, renderGitopsRoot } from '../../cloud-init';
 import { FAKE_SECRETS } from '../cloud-init/helpers';
 import { renderManifestFiles } from '../../manifests';
 import { labModel, render, type K8sObject, type SpecDoc } from './helpers';
+import { manifestFacts } from '../../manifests/pod-security';
 
 /** Public keys of throwaway age keys (their private halves were never stored). */
 const CLUSTER_KEY = 'age1u9dfdgma289g2fuxj34akw5vw3e404qwx2tthdrev2xw9q6nyc9st60fzn';
@@ -92,7 +93,7 @@ describe('GIVEN a running Flux cluster (day 2)', () => {
     const before = labModel((d) => { d.addons.gitops.engine = 'flux'; });
     const after = labModel(fluxSops({ ageRecipients: [CLUSTER_KEY] }));
     for (const [i, node] of before.nodes.entries()) {
-      expect(nodeFiles(after, after.nodes[i]!, FAKE_SECRETS)).toEqual(nodeFiles(before, node, FAKE_SECRETS));
+      expect(nodeFiles(after, after.nodes[i]!, FAKE_SECRETS, manifestFacts(after))).toEqual(nodeFiles(before, node, FAKE_SECRETS, manifestFacts(before)));
     }
     const paths = (m: typeof before) => renderManifestFiles(m).filter((f) => f.path !== 'SECRETS.md' && f.path !== '.sops.yaml');
     const changed = paths(after).filter((f, i) => f.content !== paths(before)[i]!.content).map((f) => f.path);
