@@ -20,7 +20,7 @@ export function labModel(edit?: (doc: SpecDoc) => void, name = 'lab'): ClusterMo
 export interface K8sObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
   spec?: any;
   [k: string]: any;
 }
