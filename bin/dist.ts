@@ -6,7 +6,7 @@ import { renderManifestFiles } from '../manifests';
 import { renderAppsReadme } from '../runbooks/apps-readme';
 import { renderOperations } from '../runbooks/operations';
 import { renderTopology } from '../runbooks/topology';
-import { renderRemoveNodeScript } from '../lifecycle';
+import { renderBackupIdentityScript, renderRemoveNodeScript } from '../lifecycle';
 import { renderUpgradeRunbook, renderUpgradeScript } from '../upgrade';
 import type { ClusterModel } from '../spec';
 
@@ -19,7 +19,7 @@ export interface DistFile {
 /**
  * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
  * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md and TOPOLOGY.md (runbooks/), UPGRADE.md and
- * upgrade.sh (upgrade/), remove-node.sh (lifecycle/).
+ * upgrade.sh (upgrade/), remove-node.sh and backup-identity.sh (lifecycle/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
   return [
@@ -30,6 +30,7 @@ export function renderClusterDist(model: ClusterModel): DistFile[] {
     { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },
     { path: 'upgrade.sh', content: renderUpgradeScript(model) },
     { path: 'remove-node.sh', content: renderRemoveNodeScript(model) },
+    { path: 'backup-identity.sh', content: renderBackupIdentityScript(model) },
   ];
 }
 

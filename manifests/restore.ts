@@ -1,4 +1,7 @@
 /** RESTORE.md: this cluster's exact restore commands (etcd snapshots, Velero). */
+import { renderKubeadmRebuildConfig } from '../cloud-init/kubeadm';
+import { NODE_PATHS } from '../cloud-init/paths';
+import { identityDecryptCommand, IDENTITY_FILES } from '../lifecycle/backup-identity';
 import type { ClusterModel } from '../spec';
 import { ETCD_BACKUP_DIR, ETCD_CLIENT, ETCD_S3_SSE } from './addons/etcd-backup';
 import { VELERO_NAMESPACE, VELERO_SCHEDULE } from './addons/velero';
@@ -71,6 +74,7 @@ export function restoreDocument(model: ClusterModel, versions: PlatformVersions,
     '5. Restart kubelets so controllers resync: ' + cps.map((n) => `\`${ssh(n)} sudo systemctl restart kubelet\``).join(', '),
     '',
   );
+  lines.push(...fullRebuild(model, etcdImage));
   if (veleroRendered) {
     lines.push(
       '## Restore workloads and volumes with Velero',
@@ -121,6 +125,90 @@ export function snapshotStorage(model: ClusterModel): string[] {
     `aws --endpoint-url ${b.s3.endpoint} s3api put-bucket-lifecycle-configuration --bucket ${bucket} --lifecycle-configuration '{"Rules":[{"ID":"etcd-${model.name}","Status":"Enabled","Filter":{"Prefix":"${prefix}"},"Expiration":{"Days":30},"NoncurrentVersionExpiration":{"NoncurrentDays":1}}]}'`,
     `aws --endpoint-url ${b.s3.endpoint} s3api get-object-lock-configuration --bucket ${bucket}   # check`,
     '```',
+    '',
+  ];
+}
+
+/** "Full rebuild": every control plane lost; the identity backup and one snapshot bring the cluster back. */
+export function fullRebuild(model: ClusterModel, etcdImage: string): string[] {
+  const cps = model.controlPlanes;
+  const first = cps[0]!;
+  const others = model.nodes.filter((n) => n.role !== 'load-balancer' && n.name !== first.name);
+  const ssh = (n: { ip: string }) => `ssh ${model.ssh.user}@${n.ip}`;
+  const kubectl = `sudo kubectl --kubeconfig ${NODE_PATHS.adminKubeconfig}`;
+  const rebuildConfig = '/root/kubeadm-rebuild.yaml';
+  return [
+    '## Full rebuild (every control plane lost)',
+    '',
+    'The snapshot alone is not enough: its Secrets are encrypted with the encryption configuration and every',
+    'certificate, token and kubeconfig is signed by the cluster\'s CAs, all of which lived on the control planes.',
+    'They are backed up apart from the snapshots, from your machine, once after the first bootstrap and again',
+    'after every CA or encryption-key rotation (the etcd-backup Job never sees a CA key):',
+    '',
+    '```sh',
+    '(umask 077 && openssl rand -base64 32 > ~/secure/' + model.name + '-identity.pass)   # once; keep it apart from the backup',
+    `PVE_K8S_IDENTITY_PASSPHRASE_FILE=~/secure/${model.name}-identity.pass bash dist/${model.name}/backup-identity.sh ~/secure/${model.name}-identity-$(date -u +%Y%m%d).tar.gz.enc`,
+    '```',
+    '',
+    `It holds ${IDENTITY_FILES.map((f) => `\`${f}\``).join(', ')}, encrypted with AES-256 (a`,
+    'key derived from the passphrase). Store the file off the nodes and out of Git (the script refuses a Git',
+    'work tree); store the passphrase elsewhere (a password manager). Without both, a full rebuild is a new cluster.',
+    '',
+    'With the identity backup, its passphrase and one snapshot (from S3, see above):',
+    '',
+    '1. Create the VMs again (`npx cdktf deploy ' + model.name + '`). Their bootstrap builds a new, empty cluster with a new',
+    `   identity; wait until every node has \`${NODE_PATHS.doneMarker}\`, then empty every node (workers first):`,
+    '',
+    '```sh',
+    ...[...others.filter((n) => n.role !== 'control-plane'), ...cps.slice(1), first].map((n) => `${ssh(n)} 'sudo kubeadm reset -f'`),
+    '```',
+    '',
+    '2. Put the identity on every control plane (decrypted on your machine, streamed to the node, never on its',
+    '   disk in clear; a wrong passphrase stops here with "bad decrypt"):',
+    '',
+    '```sh',
+    'ARCHIVE=~/secure/' + model.name + '-identity-<date>.tar.gz.enc PASS=~/secure/' + model.name + '-identity.pass',
+    ...cps.map((n) => `${identityDecryptCommand('$ARCHIVE', '$PASS')} | ${ssh(n)} 'sudo tar -xzp --no-same-owner -C /'`),
+    '```',
+    '',
+    `3. Restore the snapshot on ${first.name} as a one-member etcd (the others join it; \`/tmp/snapshot.db\` copied`,
+    '   as in "Restore etcd from a snapshot", step 1):',
+    '',
+    '```sh',
+    `${ssh(first)} 'sudo rm -rf /var/lib/etcd && sudo ctr -n k8s.io run --rm --net-host --mount type=bind,src=/var/lib,dst=/var/lib,options=rbind:rw --mount type=bind,src=/tmp,dst=/tmp,options=rbind:ro ${etcdImage} etcd-restore ` +
+      `etcdutl snapshot restore /tmp/snapshot.db --name ${first.name} --initial-cluster ${first.name}=https://${first.ip}:2380 --initial-cluster-token ${model.name}-etcd-rebuild --initial-advertise-peer-urls https://${first.ip}:2380 --data-dir /var/lib/etcd'`,
+    '```',
+    '',
+    `4. \`kubeadm init\` on ${first.name} with the day-1 configuration (no secret in it; kubeadm generates a new`,
+    '   token). It finds the restored CAs and keys ("Using existing ... certificate authority"), signs new leaf',
+    '   certificates with them and starts on the restored etcd data:',
+    '',
+    '```sh',
+    `${ssh(first)} 'sudo sh -c "umask 077; cat > ${rebuildConfig}"' <<'EOF'`,
+    renderKubeadmRebuildConfig(model).trimEnd(),
+    'EOF',
+    `${ssh(first)} 'sudo kubeadm init --config ${rebuildConfig} --upload-certs --skip-token-print --skip-certificate-key-print --ignore-preflight-errors=DirAvailable--var-lib-etcd && sudo rm ${rebuildConfig}'`,
+    '```',
+    '',
+    '5. Join the other nodes. The snapshot still lists them as Nodes: delete each first (kubeadm refuses to join',
+    '   a name that exists). The join command and certificate key go through variables and stdin, never a',
+    '   command line or a log:',
+    '',
+    '```sh',
+    `JOIN="$(${ssh(first)} 'sudo kubeadm token create --print-join-command --ttl 1h')"`,
+    ...(cps.length > 1 ? [`CERT_KEY="$(${ssh(first)} 'sudo kubeadm init phase upload-certs --upload-certs' | tail -n 1)"`] : []),
+    ...others.flatMap((n) => [
+      `${ssh(first)} '${kubectl} delete node ${n.name} --ignore-not-found'`,
+      n.role === 'control-plane'
+        ? `printf '%s --control-plane --certificate-key %s --apiserver-advertise-address ${n.ip} --patches ${NODE_PATHS.kubeadmPatches}\\n' "$JOIN" "$CERT_KEY" | ${ssh(n)} sudo bash -s`
+        : `printf '%s\\n' "$JOIN" | ${ssh(n)} sudo bash -s`,
+    ]),
+    'unset JOIN CERT_KEY',
+    `${ssh(first)} '${kubectl} get nodes'`,
+    '```',
+    '',
+    '6. Copy the new admin kubeconfig (`/etc/kubernetes/admin.conf` on ' + first.name + ', signed by the restored CA)',
+    '   and check that a Secret reads back (the restored encryption key): `kubectl -n kube-system get secrets`.',
     '',
   ];
 }
