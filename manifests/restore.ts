@@ -190,15 +190,16 @@ export function fullRebuild(model: ClusterModel, etcdImage: string): string[] {
     `${ssh(first)} 'sudo kubeadm init --config ${rebuildConfig} --upload-certs --skip-token-print --skip-certificate-key-print --ignore-preflight-errors=DirAvailable--var-lib-etcd && sudo rm ${rebuildConfig}'`,
     '```',
     '',
-    '5. Join the other nodes. The snapshot still lists them as Nodes: delete each first (kubeadm refuses to join',
-    '   a name that exists). The join command and certificate key go through variables and stdin, never a',
+    '5. Join the other nodes. The snapshot still lists them as Ready Nodes, and kubeadm refuses to join a name',
+    '   that is Ready: wait until the node controller marks them Unknown (about a minute; their labels and',
+    '   taints are kept). The join command and certificate key go through variables and stdin, never a',
     '   command line or a log:',
     '',
     '```sh',
     `JOIN="$(${ssh(first)} 'sudo kubeadm token create --print-join-command --ttl 1h')"`,
     ...(cps.length > 1 ? [`CERT_KEY="$(${ssh(first)} 'sudo kubeadm init phase upload-certs --upload-certs' | tail -n 1)"`] : []),
     ...others.flatMap((n) => [
-      `${ssh(first)} '${kubectl} delete node ${n.name} --ignore-not-found'`,
+      `${ssh(first)} '${kubectl} wait --for=condition=Ready=Unknown node/${n.name} --timeout=5m'`,
       n.role === 'control-plane'
         ? `printf '%s --control-plane --certificate-key %s --apiserver-advertise-address ${n.ip} --patches ${NODE_PATHS.kubeadmPatches}\\n' "$JOIN" "$CERT_KEY" | ${ssh(n)} sudo bash -s`
         : `printf '%s\\n' "$JOIN" | ${ssh(n)} sudo bash -s`,
