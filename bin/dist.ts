@@ -2,11 +2,12 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReviewCopies } from '../cloud-init';
-import { manifestFacts, renderManifestFiles } from '../manifests';
+import { manifestFacts, manifestFiles, renderManifests } from '../manifests';
 import { renderAppsReadme } from '../runbooks/apps-readme';
 import { renderOperations } from '../runbooks/operations';
+import { restoreDocument } from '../runbooks/restore';
 import { renderTopology } from '../runbooks/topology';
-import { renderRemoveNodeScript } from '../lifecycle';
+import { renderBackupIdentityScript, renderRemoveNodeScript } from '../lifecycle';
 import { renderUpgradeRunbook, renderUpgradeScript } from '../upgrade';
 import type { ClusterModel } from '../spec';
 
@@ -17,19 +18,22 @@ export interface DistFile {
 }
 
 /**
- * Every file of dist/<cluster>/, in memory: manifests/, versions.json and RESTORE.md (manifests/),
- * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md and TOPOLOGY.md (runbooks/), UPGRADE.md and
- * upgrade.sh (upgrade/), remove-node.sh (lifecycle/).
+ * Every file of dist/<cluster>/, in memory: manifests/, versions.json and SECRETS.md (manifests/),
+ * nodes/*.cloud-config.yaml (cloud-init/), OPERATIONS.md, RESTORE.md and TOPOLOGY.md (runbooks/), UPGRADE.md and
+ * upgrade.sh (upgrade/), remove-node.sh and backup-identity.sh (lifecycle/).
  */
 export function renderClusterDist(model: ClusterModel): DistFile[] {
+  const manifests = renderManifests(model);
   return [
-    ...renderManifestFiles(model),
+    ...manifestFiles(manifests),
+    { path: 'RESTORE.md', content: restoreDocument(model, manifests.platform.versions, manifests.veleroRendered) },
     ...renderReviewCopies(model, manifestFacts(model)),
     { path: 'OPERATIONS.md', content: renderOperations(model) },
     { path: 'TOPOLOGY.md', content: renderTopology(model) },
     { path: 'UPGRADE.md', content: renderUpgradeRunbook(model) },
     { path: 'upgrade.sh', content: renderUpgradeScript(model) },
     { path: 'remove-node.sh', content: renderRemoveNodeScript(model) },
+    { path: 'backup-identity.sh', content: renderBackupIdentityScript(model) },
   ];
 }
 

@@ -3,9 +3,15 @@ import { toYaml } from '../format/yaml';
 import type { ClusterModel } from '../spec';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
 
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/** The control plane's own components (kubeadm's client certificate names): their reads are high-volume watches. */
+const SYSTEM_COMPONENT_USERS = ['system:kube-controller-manager', 'system:kube-scheduler', 'system:kube-proxy'] as const;
+
 /**
  * Audit policy: no noise (health probes, events, the API server's own and node heartbeats),
- * only metadata for objects that may carry secrets, request bodies for changes, metadata for the rest.
+ * no reads by the control plane's own components, only metadata for objects that may carry secrets,
+ * request and response bodies for RBAC changes, request bodies for other changes, metadata for the rest.
  */
 export function renderAuditPolicy(): string {
   const policy = {
@@ -18,6 +24,7 @@ export function renderAuditPolicy(): string {
       { level: 'None', resources: [{ group: '', resources: ['events'] }, { group: 'events.k8s.io', resources: ['events'] }] },
       { level: 'None', resources: [{ group: 'coordination.k8s.io', resources: ['leases'] }], verbs: ['get', 'update', 'watch'] },
       { level: 'None', userGroups: ['system:nodes'], verbs: ['get', 'list', 'watch'] },
+      { level: 'None', users: [...SYSTEM_COMPONENT_USERS], verbs: ['get', 'list', 'watch'] },
       {
         level: 'Metadata',
         resources: [
@@ -26,7 +33,9 @@ export function renderAuditPolicy(): string {
           { group: 'authorization.k8s.io', resources: ['subjectaccessreviews', 'selfsubjectaccessreviews'] },
         ],
       },
-      { level: 'Request', verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'] },
+      // Who was granted what: RBAC changes with the object as stored.
+      { level: 'RequestResponse', resources: [{ group: 'rbac.authorization.k8s.io' }], verbs: WRITE_VERBS },
+      { level: 'Request', verbs: WRITE_VERBS },
       { level: 'Metadata' },
     ],
   };

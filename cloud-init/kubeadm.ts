@@ -228,6 +228,19 @@ export function renderKubeadmInitConfig(model: ClusterModel, node: NodeModel, se
 }
 
 /**
+ * The first control plane's Init+Cluster+Kubelet documents for a full rebuild (RESTORE.md): the
+ * day-1 documents without the bootstrap token and certificate key (kubeadm generates fresh ones,
+ * the operator's join commands fetch them). No secret, so it can be printed in a runbook.
+ */
+export function renderKubeadmRebuildConfig(model: ClusterModel): string {
+  const node = model.controlPlanes[0]!;
+  const init = { ...initConfiguration(model, node) };
+  delete init.bootstrapTokens;
+  delete init.certificateKey;
+  return dumpDocs([init, clusterConfiguration(model), kubeletConfiguration()]);
+}
+
+/**
  * kubeadm patches for a control plane, keyed by file name, per node so they cannot live in the
  * shared ClusterConfiguration: kube-apiserver binds the node IP, leaving VIP:apiPort to HAProxy;
  * etcd serves metrics on loopback and the node IP (appended: etcd takes a repeated flag's last value,

@@ -1,1 +1,2 @@
 export * from './remove-node';
+export * from './backup-identity';

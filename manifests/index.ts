@@ -4,7 +4,6 @@
  *   synthManifests(model, 'dist/<name>')  writes
  *     dist/<name>/manifests/<addon>/<Kind>.<namespace>.<name>.yaml   one object per file
  *     dist/<name>/versions.json                                      every pinned version
- *     dist/<name>/RESTORE.md                                         this cluster's restore runbook
  *     dist/<name>/SECRETS.md                                         the Secrets to create before the add-ons sync
  *     dist/<name>/.sops.yaml                                         SOPS creation rule of apps/<name>/ (addons.gitops.sops)
  */
@@ -14,7 +13,6 @@ import { App } from 'cdk8s';
 import type { ClusterModel } from '../spec';
 import { buildPlatform, chartFolder } from './build';
 import { Platform } from './platform';
-import { restoreDocument } from './restore';
 import { requiredSecrets, secretsDocument } from './secrets';
 import { renderSopsConfig } from './sops';
 import { defaultVersions, versionsDocument, type PlatformVersions } from './versions';
@@ -32,7 +30,8 @@ export interface RenderedManifests {
   /** manifests/ tree: path relative to manifests/ -> YAML. */
   readonly manifests: ReadonlyMap<string, string>;
   readonly versionsJson: string;
-  readonly restoreMd: string;
+  /** Whether Velero's manifests were rendered (RESTORE.md, runbooks/restore.ts, says how to use it). */
+  readonly veleroRendered: boolean;
   readonly secretsMd: string;
   /** dist/<name>/.sops.yaml; undefined without addons.gitops.sops. */
   readonly sopsYaml?: string;
@@ -56,7 +55,7 @@ export function renderManifests(model: ClusterModel, options: SynthManifestsOpti
   return {
     manifests: new Map([...manifests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     versionsJson: versionsDocument(model, versions, platform.releases.map((r) => r.release)),
-    restoreMd: restoreDocument(model, versions, veleroRendered),
+    veleroRendered,
     secretsMd: secretsDocument(model, requiredSecrets(model, veleroRendered)),
     ...(model.gitops.sops ? { sopsYaml: renderSopsConfig(model) } : {}),
     platform,
@@ -67,19 +66,22 @@ function kustomizeFile(resources: readonly string[]): string {
   return ['apiVersion: kustomize.config.k8s.io/v1beta1', 'kind: Kustomization', 'resources:', ...resources.map((r) => `  - ${r}`), ''].join('\n');
 }
 
-/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, RESTORE.md, SECRETS.md (and .sops.yaml). */
+/** The files of dist/<cluster>/ this module owns, relative to it: manifests/, versions.json, SECRETS.md (and .sops.yaml). */
 export function renderManifestFiles(model: ClusterModel, options: SynthManifestsOptions = {}): { path: string; content: string }[] {
-  const out = renderManifests(model, options);
+  return manifestFiles(renderManifests(model, options));
+}
+
+/** The files of rendered manifests, relative to dist/<cluster>/. */
+export function manifestFiles(out: RenderedManifests): { path: string; content: string }[] {
   return [
     ...[...out.manifests].map(([path, content]) => ({ path: `manifests/${path}`, content })),
     { path: 'versions.json', content: out.versionsJson },
-    { path: 'RESTORE.md', content: out.restoreMd },
     { path: 'SECRETS.md', content: out.secretsMd },
     ...(out.sopsYaml !== undefined ? [{ path: '.sops.yaml', content: out.sopsYaml }] : []),
   ];
 }
 
-/** Writes manifests/, versions.json, RESTORE.md and SECRETS.md under `outdir` (= dist/<cluster>). Deterministic. */
+/** Writes manifests/, versions.json and SECRETS.md under `outdir` (= dist/<cluster>). Deterministic. */
 export function synthManifests(model: ClusterModel, outdir: string, options: SynthManifestsOptions = {}): void {
   if (!outdir) throw new Error(`synthManifests: outdir must be a directory like dist/${model.name}, received: ${JSON.stringify(outdir)}`);
   rmSync(join(outdir, 'manifests'), { recursive: true, force: true }); // stale files from an earlier synth disappear

@@ -199,6 +199,7 @@ log "etcd $("${BIN}/etcd" --version | awk '/etcd Version/{print $3}') healthy in
 
 # ---------------------------------------------------------------- kube-apiserver
 RUN=0
+AUDIT_ARGS=() # audit flags of the next launch (scripts/apiserver/audit.sh)
 # launch_apiserver [ADMISSION_FILE [ETCD_PREFIX [ENCRYPTION_CONFIG]]]: starts kube-apiserver and
 # waits until it is ready; returns 1 (log in APISERVER_LOG) when it exits or does not become ready.
 launch_apiserver() {
@@ -215,7 +216,7 @@ launch_apiserver() {
     --service-account-key-file="${PKI}/sa.pub" --service-account-signing-key-file="${PKI}/sa.key" \
     --service-cluster-ip-range=10.96.0.0/12 --allow-privileged=true \
     --enable-admission-plugins=PodSecurity --disable-admission-plugins=ServiceAccount \
-    --admission-control-config-file="$admission" "${encryption[@]}" \
+    --admission-control-config-file="$admission" "${encryption[@]}" "${AUDIT_ARGS[@]}" \
     --profiling=false >"$APISERVER_LOG" 2>&1 &
   APISERVER_PID=$!
   wait_until kube-apiserver "$APISERVER_PID" curl -sf --cacert "${PKI}/ca.crt" \
@@ -356,6 +357,10 @@ source "${HERE}/pod-security.sh"
 # shellcheck source=scripts/apiserver/encryption-rotation.sh
 source "${HERE}/encryption-rotation.sh"
 (( $# > 0 )) || encryption_rotation_checks
+# ---------------------------------------------------------------- audit policy
+# shellcheck source=scripts/apiserver/audit.sh
+source "${HERE}/audit.sh"
+(( $# > 0 )) || audit_checks
 
 start_apiserver
 install_upstream_crds

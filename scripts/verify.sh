@@ -35,6 +35,7 @@ run_check apiserver-dry-run bash scripts/verify-apiserver.sh
 run_check policy bash scripts/verify-policy.sh
 run_check cis bash scripts/verify-cis.sh
 run_check etcd-restore bash scripts/verify-etcd-restore.sh
+run_check identity-backup bash scripts/verify-identity-backup.sh
 run_check vip-failover bash scripts/verify-vip-failover.sh
 
 printf '\n[verify] summary\n%-24s %-6s %s\n' check result time

@@ -9,7 +9,7 @@
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
  *
  * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths); scripts
- * include each cluster's upgrade.sh, remove-node.sh and their node parts.
+ * include each cluster's upgrade.sh, remove-node.sh, backup-identity.sh and their node parts.
  */
 'use strict';
 const fs = require('node:fs');
@@ -118,6 +118,8 @@ for (const model of models) {
   fs.writeFileSync(path.join(dir, 'remove-node.sh'), lifecycle.renderRemoveNodeScript(model));
   fs.writeFileSync(path.join(dir, 'node-remove.sh'), `#!/bin/bash\n${lifecycle.renderRemoveNodePart()}`);
   manifest.scripts.push(path.join(dir, 'remove-node.sh'), path.join(dir, 'node-remove.sh'));
+  fs.writeFileSync(path.join(dir, 'backup-identity.sh'), lifecycle.renderBackupIdentityScript(model));
+  manifest.scripts.push(path.join(dir, 'backup-identity.sh'));
 }
 fs.writeFileSync(path.join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2));
 console.log(`rendered ${manifest.cloudConfigs.length} nodes of ${models.map((m) => m.name).join(', ')}`);

@@ -154,6 +154,21 @@ describe('kubeadm config', () => {
     expect(policy.rules.indexOf(secretsRule)).toBeLessThan(policy.rules.findIndex((r: any) => r.level === 'Request'));
   });
 
+  test('GIVEN the audit policy THEN RBAC changes are logged with request and response, before the generic write rule', () => {
+    const policy = yaml.load(renderAuditPolicy()) as any;
+    const rbac = policy.rules.findIndex((r: any) => r.resources?.some((g: any) => g.group === 'rbac.authorization.k8s.io'));
+    expect(policy.rules[rbac].level).toBe('RequestResponse');
+    expect(policy.rules[rbac].verbs).toEqual(expect.arrayContaining(['create', 'update', 'patch', 'delete']));
+    expect(rbac).toBeLessThan(policy.rules.findIndex((r: any) => r.level === 'Request'));
+  });
+
+  test('GIVEN the audit policy THEN health endpoints and the control plane components\' reads are not logged, their writes are', () => {
+    const policy = yaml.load(renderAuditPolicy()) as any;
+    expect(policy.rules[0]).toMatchObject({ level: 'None', nonResourceURLs: expect.arrayContaining(['/healthz*', '/livez*', '/readyz*']) });
+    const components = policy.rules.find((r: any) => r.users?.includes('system:kube-controller-manager'));
+    expect(components).toMatchObject({ level: 'None', verbs: ['get', 'list', 'watch'] });
+  });
+
   test('profiling is off for API server, controller-manager and scheduler', () => {
     const c = doc(initOf(), 'ClusterConfiguration');
     expect([c.apiServer, c.controllerManager, c.scheduler].map((x) => x.extraArgs.profiling)).toEqual(['false', 'false', 'false']);

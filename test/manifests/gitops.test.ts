@@ -115,7 +115,7 @@ describe('GIVEN synthManifests', () => {
     synthManifests(model, b);
     const files = listFiles(a);
     expect(files).toEqual(listFiles(b));
-    expect(files).toEqual(expect.arrayContaining(['versions.json', 'RESTORE.md', 'manifests/metallb-config/IPAddressPool.metallb-system.default.yaml']));
+    expect(files).toEqual(expect.arrayContaining(['versions.json', 'SECRETS.md', 'manifests/metallb-config/IPAddressPool.metallb-system.default.yaml']));
     for (const f of files) expect(readFileSync(join(b, f), 'utf8')).toBe(readFileSync(join(a, f), 'utf8'));
   });
 });

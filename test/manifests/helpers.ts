@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { loadSpecText, type ClusterModel } from '../../spec';
 import { renderManifests, type SynthManifestsOptions } from '../../manifests';
+import { restoreDocument } from '../../runbooks/restore';
 
 export const REPO = join(__dirname, '..', '..');
 
@@ -30,7 +31,8 @@ export function render(model: ClusterModel, options?: SynthManifestsOptions) {
   const objects = [...out.manifests]
     .filter(([file]) => file !== 'kustomization.yaml')
     .map(([file, text]) => ({ file, obj: yaml.load(text) as K8sObject }));
-  return { ...out, objects };
+  // RESTORE.md is a runbook (runbooks/restore.ts) written beside the manifests, from their versions.
+  return { ...out, objects, restoreMd: restoreDocument(model, out.platform.versions, out.veleroRendered) };
 }
 
 /** Every value under `key` anywhere in a JSON tree. */
