@@ -63,7 +63,7 @@ check() {
   [[ $user =~ ^system:node:([a-z0-9.-]+)$ ]] || { echo "requested by $user, not a node"; return; }
   node=\${BASH_REMATCH[1]}
   [[ " $groups " == *" system:nodes "* ]] || { echo "$user is not in group system:nodes"; return; }
-  grep -q "^$node " <<<"$ADDRESSES" || { echo "no Node $node"; return; }
+  [[ -n "$(awk -v n="$node" '$1 == n' <<<"$ADDRESSES")" ]] || { echo "no Node $node"; return; }
   u=$(tr -d '[]"' <<<"$usages")
   [[ ",$u," == *",server auth,"* ]] || { echo "usages $usages lack server auth"; return; }
   while IFS= read -r value; do
