@@ -189,6 +189,7 @@ describe('kubelet serving CSR approver: approves only a kubelet asking for its o
       const files = (cloudConfig(m, n.name).write_files as { path: string; permissions: string }[]);
       expect(files.find((f) => f.path === NODE_PATHS.kubeletCsrApproverScript)?.permissions).toBe('0755');
       expect(files.map((f) => f.path)).toEqual(expect.arrayContaining([NODE_PATHS.kubeletCsrApproverService, NODE_PATHS.kubeletCsrApproverTimer]));
+      expect(cloudConfig(m, n.name).packages).toContain('openssl');
       const s = steps(n.name);
       expect(s[s.indexOf('kubeadm-join') + 1]).toBe('kubelet-csr-approver');
     }

@@ -52,7 +52,7 @@ describe('node OS profile (nodeOs)', () => {
 
   test('GIVEN Debian nodes WHEN packages are listed THEN the names are those of bookworm (same as noble) and the step log names Debian', () => {
     const cc = cloudConfig(debian(), 'lab-cp-1');
-    expect(cc.packages).toEqual(['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades', 'containerd', 'conntrack', 'socat', 'ethtool', 'haproxy', 'keepalived']);
+    expect(cc.packages).toEqual(['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades', 'containerd', 'conntrack', 'socat', 'ethtool', 'openssl', 'haproxy', 'keepalived']);
     expect(fileIn(cc, NODE_PATHS.bootstrapScript)).toContain('# Debian packages (cloud-init installed them already');
   });
 });
