@@ -6,6 +6,7 @@ import { renderArgoCdBootstrapValues, renderCiliumValues, renderGitopsRoot } fro
 import { type ManifestFacts, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig } from './apiserver-files';
 import { renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
 import { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
+import { renderKubeletCsrApproverScript, renderKubeletCsrApproverService, renderKubeletCsrApproverTimer } from './kubelet-csr-approver';
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
 import {
@@ -65,6 +66,9 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
       { path: p.certRenewalScript, content: renderCertRenewalScript(model, node), permissions: '0755' },
       { path: p.certRenewalService, content: renderCertRenewalService() },
       { path: p.certRenewalTimer, content: renderCertRenewalTimer(node) },
+      { path: p.kubeletCsrApproverScript, content: renderKubeletCsrApproverScript(), permissions: '0755' },
+      { path: p.kubeletCsrApproverService, content: renderKubeletCsrApproverService() },
+      { path: p.kubeletCsrApproverTimer, content: renderKubeletCsrApproverTimer() },
       { path: p.admissionConfig, content: renderAdmissionConfig(model, manifests), permissions: '0600' },
     );
   }

@@ -12,6 +12,9 @@ export {
   ENCRYPTION_KEY_NAME, type ManifestFacts, POD_SECURITY_DEFAULTS, podSecurityExemptNamespaces, renderAdmissionConfig, renderAuditPolicy, renderEncryptionConfig, renderEncryptionConfigKeys, type EncryptionKey,
 } from './apiserver-files';
 export { CERT_RENEWAL, certRenewalWeekday, renderCertRenewalScript, renderCertRenewalService, renderCertRenewalTimer } from './certs-renewal';
+export {
+  KUBELET_CSR_APPROVER, renderKubeletCsrApproverScript, renderKubeletCsrApproverService, renderKubeletCsrApproverTimer,
+} from './kubelet-csr-approver';
 export { renderContainerdConfig, renderCrictlConfig, renderRegistryMirrors } from './containerd';
 export {
   renderHaproxyConfig, renderKeepalivedConfig, renderKeepalivedCheckScript, runsLoadBalancer,

@@ -95,6 +95,8 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       // CIS 1.2.29 and 1.2.30: strong ciphers only; projected tokens keep their real expiry.
       'tls-cipher-suites': TLS_CIPHER_SUITES.join(','),
       'service-account-extend-token-expiration': 'false',
+      // CIS 1.2.5: kubelets serve certificates from the cluster CA (KUBELET_SERVING_CERTS).
+      'kubelet-certificate-authority': KUBELET_SERVING_CERTS.apiServerKubeletCa,
     }),
     extraVolumes: [
       { name: 'audit-policy', hostPath: p.auditPolicyDir, mountPath: p.auditPolicyDir, readOnly: true, pathType: 'DirectoryOrCreate' },

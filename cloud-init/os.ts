@@ -20,6 +20,8 @@ export const KUBERNETES_MODULES = ['overlay', 'br_netfilter'] as const;
 export function basePackages(model: ClusterModel, node: NodeModel): string[] {
   const pkgs = ['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades'];
   if (runsKubernetes(node)) pkgs.push('containerd', 'conntrack', 'socat', 'ethtool');
+  // The kubelet serving CSR approver parses requests with openssl (kubelet-csr-approver.ts).
+  if (node.role === 'control-plane') pkgs.push('openssl');
   if (runsLoadBalancer(model, node)) pkgs.push('haproxy', 'keepalived');
   return pkgs;
 }

@@ -47,6 +47,10 @@ export const NODE_PATHS = {
   certRenewalScript: '/usr/local/sbin/pve-k8s-certs-renew',
   certRenewalService: '/etc/systemd/system/pve-k8s-certs-renew.service',
   certRenewalTimer: '/etc/systemd/system/pve-k8s-certs-renew.timer',
+  /** Control planes: the kubelet serving CSR approver and its timer (kubelet-csr-approver.ts). */
+  kubeletCsrApproverScript: '/usr/local/sbin/pve-k8s-kubelet-csr-approver',
+  kubeletCsrApproverService: '/etc/systemd/system/pve-k8s-kubelet-csr-approver.service',
+  kubeletCsrApproverTimer: '/etc/systemd/system/pve-k8s-kubelet-csr-approver.timer',
 } as const;
 
 /**

@@ -48,13 +48,17 @@ export function etcdMetricsUrls(nodeIp: string): string {
 }
 
 /**
- * Kubelet serving certificates. We keep `serverTLSBootstrap: false`: each kubelet serves a
- * self-signed certificate, so nothing has to approve kubelet-serving CSRs before `kubectl logs`
- * works. Consequence: metrics-server must run with `--kubelet-insecure-tls`.
+ * Kubelet serving certificates: each kubelet asks for one signed by the cluster CA
+ * (`serverTLSBootstrap`), the control planes' approver approves it when it matches its Node
+ * (kubelet-csr-approver.ts), and kube-apiserver verifies kubelets against that CA
+ * (`--kubelet-certificate-authority`, CIS 1.2.5); metrics-server verifies them too (no
+ * `--kubelet-insecure-tls`).
  */
 export const KUBELET_SERVING_CERTS = {
-  serverTLSBootstrap: false,
-  metricsServerKubeletInsecureTls: true,
+  serverTLSBootstrap: true,
+  /** kube-apiserver's --kubelet-certificate-authority: kubeadm's cluster CA. */
+  apiServerKubeletCa: '/etc/kubernetes/pki/ca.crt',
+  metricsServerKubeletInsecureTls: false,
 } as const;
 
 /**

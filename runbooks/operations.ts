@@ -10,6 +10,7 @@ import { terraformAddress } from '../infra/addresses';
 import { ADMIN_ALIAS } from '../infra/firewall';
 import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
 import { renderJoinSecrets } from './join-secrets';
+import { kubeletCertsSection } from './kubelet-certs';
 import { sh } from './markdown';
 
 
@@ -199,6 +200,7 @@ export function renderOperations(model: ClusterModel): string {
       ? ['If the renewal stops, the `KubeadmCertificateNotRenewed` alert (critical) fires once a client certificate',
         'the API servers see has less than 30 days left.', '']
       : []),
+    ...kubeletCertsSection(model),
     ...renderJoinSecrets(model),
   ];
   return lines.join('\n');

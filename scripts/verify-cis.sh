@@ -20,7 +20,8 @@
 #    component-flag checks) on the static pod manifests. Accepted deviations and skips are read
 #    from verify-skips.yaml (cis: and checkov: scan static-pods).
 # 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on and
-#    for one with etcd's metrics on 0.0.0.0 (the project's item pve-k8s.etcd-metrics), and a skips
+#    for one with etcd's metrics on 0.0.0.0 (the project's item pve-k8s.etcd-metrics), without
+#    --kubelet-certificate-authority (1.2.5) and with serverTLSBootstrap false (4.2.9), and a skips
 #    file accepting an item that passes must be reported stale.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -127,7 +128,8 @@ done
 echo "== negative controls (each must be rejected) =="
 IFS=$'\t' read -r cluster node version files <<<"${TARGETS[0]}"
 # broken_root NAME PYTHON: a copy of the first target's files whose ClusterConfiguration `c`
-# (v4: kubeadm v1beta4, extraArgs as lists) the Python statements edit, rendered by kubeadm.
+# (v4: kubeadm v1beta4, extraArgs as lists) and KubeletConfiguration `k` the Python statements
+# edit, rendered by kubeadm.
 broken_root() {
   local bad="$WORK/broken-$1"
   cp -a "$files" "$bad"
@@ -135,9 +137,9 @@ broken_root() {
 import sys, yaml
 p, edit = sys.argv[1], sys.argv[2]
 docs = list(yaml.safe_load_all(open(p)))
-for c in docs:
-    if c.get('kind') == 'ClusterConfiguration':
-        exec(edit, {'c': c, 'v4': c['apiVersion'].endswith('v1beta4')})
+kind = {d.get('kind'): d for d in docs}
+c = kind['ClusterConfiguration']
+exec(edit, {'c': c, 'k': kind['KubeletConfiguration'], 'v4': c['apiVersion'].endswith('v1beta4')})
 yaml.safe_dump_all(docs, open(p, 'w'), sort_keys=False)
 PY
   echo "$bad"
@@ -176,6 +178,19 @@ c['etcd']['local']['extraArgs'] = [{'name': 'listen-metrics-urls', 'value': url}
 rm -f "$bad/etc/pve-k8s/kubeadm-patches/etcd0+json.yaml"
 render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the etcd-metrics-on-0.0.0.0 config"
 cis_must_fail "cis rejects etcd metrics on 0.0.0.0" pve-k8s.etcd-metrics "$bad" "etcd --listen-metrics-urls on 0.0.0.0"
+# kube-apiserver that does not verify kubelets' serving certificates (no --kubelet-certificate-authority).
+bad="$(broken_root kubelet-ca "
+a = c['apiServer']['extraArgs']
+if v4:
+    a[:] = [x for x in a if x['name'] != 'kubelet-certificate-authority']
+else:
+    del a['kubelet-certificate-authority']")"
+render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the config without --kubelet-certificate-authority"
+cis_must_fail "cis rejects unverified kubelet certificates" 1.2.5 "$bad" "a kube-apiserver without --kubelet-certificate-authority"
+# Kubelets with self-signed serving certificates (serverTLSBootstrap false, no tlsCertFile).
+bad="$(broken_root kubelet-self-signed "k['serverTLSBootstrap'] = False")"
+render_root "$(kubeadm_for "$version")" "$node" "$bad" || die "kubeadm failed on the serverTLSBootstrap-false config"
+cis_must_fail "cis rejects self-signed kubelet certificates" 4.2.9 "$bad" "kubelets with serverTLSBootstrap false"
 # A skips file that accepts an item the config satisfies (1.2.15): reported stale, run fails.
 sed 's/^cis:$/cis:\n  - id: 1.2.15\n    reason: negative control/' "$SKIPS" >"$WORK/stale-skips.yaml"
 if out="$(cis_check "${ROOTS[0]}" "$WORK/stale-skips.yaml")"; then

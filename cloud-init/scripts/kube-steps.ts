@@ -1,6 +1,7 @@
 /** Bootstrap steps for Kubernetes nodes: packages, runtime, load balancer, kubeadm. */
 import { type ClusterModel, KUBERNETES_APT, type NodeModel } from '../../spec';
 import { CLUSTER_PROBE, ETCD_CLIENT_PORT, ETCD_PEER_PORT } from '../../facts';
+import { KUBELET_CSR_APPROVER } from '../kubelet-csr-approver';
 import { isFirstControlPlane } from '../kubeadm';
 import { runsLoadBalancer } from '../load-balancer';
 import { criToolsPackageVersion, HELD_PACKAGES, kubernetesAptRepo, kubernetesPackageVersion } from '../os';
@@ -290,6 +291,18 @@ export function certRenewalStep(): Step {
   ]);
 }
 
+/**
+ * Control planes, right after kubeadm init/join: the kubelet serving CSR approver's timer, so every
+ * kubelet (this one included) gets its serving certificate within seconds (kubelet-csr-approver.ts).
+ */
+export function kubeletCsrApproverStep(): Step {
+  const a = KUBELET_CSR_APPROVER;
+  return step('kubelet-csr-approver', `Approve kubelet serving CSRs that match their Node, every ${a.intervalSeconds}s (${a.unit}.timer).`, [
+    'systemctl daemon-reload',
+    `systemctl enable --now ${a.unit}.timer`,
+  ]);
+}
+
 export function kubectlAccessStep(): Step {
   return step('kubectl-access', 'root can use kubectl on control planes.', [
     'install -d -m 0700 /root/.kube',
@@ -319,10 +332,10 @@ export function kubeSteps(model: ClusterModel, node: NodeModel): Step[] {
   if (isFirstControlPlane(model, node)) {
     return [
       ...steps, clusterCheckStep(model, node), kubeadmInitStep(), keepJoinCertsStep(),
-      ...forgetSelf, kubeadmJoinStep(model, node), kubectlAccessStep(), certRenewalStep(),
+      ...forgetSelf, kubeadmJoinStep(model, node), kubeletCsrApproverStep(), kubectlAccessStep(), certRenewalStep(),
     ];
   }
   steps.push(waitForApiStep(model), ...forgetSelf, kubeadmJoinStep(model, node));
-  if (node.role === 'control-plane') steps.push(kubectlAccessStep(), certRenewalStep());
+  if (node.role === 'control-plane') steps.push(kubeletCsrApproverStep(), kubectlAccessStep(), certRenewalStep());
   return steps;
 }

@@ -14,9 +14,9 @@ export class MetricsServerChart extends AddonChart {
       values: {
         replicas: 2,
         podDisruptionBudget: { enabled: true, minAvailable: 1 },
-        // Kubelets serve self-signed certificates (serverTLSBootstrap false), so metrics-server
-        // cannot verify them against the cluster CA.
-        args: KUBELET_SERVING_CERTS.metricsServerKubeletInsecureTls ? ['--kubelet-insecure-tls'] : [],
+        // Kubelets serve certificates from the cluster CA (serverTLSBootstrap), which metrics-server
+        // verifies with the CA of its service account; --kubelet-insecure-tls only if that changes.
+        ...(KUBELET_SERVING_CERTS.metricsServerKubeletInsecureTls ? { args: ['--kubelet-insecure-tls'] } : {}),
         resources: resources('50m', '128Mi', '500m', '256Mi'),
       },
     });

@@ -13,7 +13,7 @@ describe('bootstrap script', () => {
   test('first control plane: OS, packages, runtime, load balancer, init-or-join decision, kubeadm, then Cilium and GitOps', () => {
     expect(steps()).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'certs-renewal', 'helm', 'cilium', 'node-ready', 'gitops',
+      'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubelet-csr-approver', 'kubectl-access', 'certs-renewal', 'helm', 'cilium', 'node-ready', 'gitops',
       'forget-join-secrets',
     ]);
     expect(script()).toContain('kubeadm init --upload-certs --skip-token-print --skip-certificate-key-print --config /etc/pve-k8s/kubeadm-init.yaml');
@@ -35,7 +35,7 @@ describe('bootstrap script', () => {
   test('other control planes wait for the API behind the VIP, then join as control planes', () => {
     expect(steps(lab(), 'lab-cp-2')).toEqual([
       'swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer',
-      'wait-api', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'certs-renewal', 'forget-join-secrets',
+      'wait-api', 'etcd-forget-self', 'kubeadm-join', 'kubelet-csr-approver', 'kubectl-access', 'certs-renewal', 'forget-join-secrets',
     ]);
     const s = script(lab(), 'lab-cp-2');
     expect(s).toContain("curl --silent --fail --insecure --max-time 5 --output /dev/null 'https://10.20.0.10:6443/healthz'");

@@ -10,8 +10,8 @@ describe('facts exported for the manifests side', () => {
     expect(m.apiServer.targets).toEqual(['10.20.0.11:6443', '10.20.0.12:6443', '10.20.0.13:6443']);
   });
 
-  test('kubelet serving certificates are self-signed, so metrics-server must skip kubelet TLS verification', () => {
-    expect(KUBELET_SERVING_CERTS).toEqual({ serverTLSBootstrap: false, metricsServerKubeletInsecureTls: true });
+  test('kubelet serving certificates come from the cluster CA, so kube-apiserver and metrics-server verify them', () => {
+    expect(KUBELET_SERVING_CERTS).toEqual({ serverTLSBootstrap: true, apiServerKubeletCa: '/etc/kubernetes/pki/ca.crt', metricsServerKubeletInsecureTls: false });
   });
 
   test('certificate SANs have no duplicates', () => {

@@ -201,6 +201,15 @@ describe('kubeadm config', () => {
     });
   });
 
+  test.each(['1.30.3', '1.31.4'])('GIVEN Kubernetes %s THEN kubelets ask for CA-signed serving certificates and kube-apiserver verifies them with the cluster CA (CIS 1.2.5)', (version) => {
+    const m = labOnMinor(version);
+    const init = renderKubeadmInitConfig(m, m.controlPlanes[0]!, FAKE_SECRETS);
+    expect(doc(init, 'KubeletConfiguration').serverTLSBootstrap).toBe(true);
+    const args = doc(init, 'ClusterConfiguration').apiServer.extraArgs;
+    const ca = Array.isArray(args) ? args.find((a: { name: string }) => a.name === 'kubelet-certificate-authority')?.value : args['kubelet-certificate-authority'];
+    expect(ca).toBe('/etc/kubernetes/pki/ca.crt');
+  });
+
   test('kube-apiserver binds its node IP (HAProxy owns VIP:apiPort) and etcd serves metrics on loopback and its node IP only, via per-node kubeadm patches', () => {
     const m = lab();
     for (const cp of m.controlPlanes) {

@@ -52,7 +52,7 @@ describe('node OS profile (nodeOs)', () => {
 
   test('GIVEN Debian nodes WHEN packages are listed THEN the names are those of bookworm (same as noble) and the step log names Debian', () => {
     const cc = cloudConfig(debian(), 'lab-cp-1');
-    expect(cc.packages).toEqual(['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades', 'containerd', 'conntrack', 'socat', 'ethtool', 'haproxy', 'keepalived']);
+    expect(cc.packages).toEqual(['ca-certificates', 'curl', 'gpg', 'chrony', 'qemu-guest-agent', 'unattended-upgrades', 'containerd', 'conntrack', 'socat', 'ethtool', 'openssl', 'haproxy', 'keepalived']);
     expect(fileIn(cc, NODE_PATHS.bootstrapScript)).toContain('# Debian packages (cloud-init installed them already');
   });
 });
@@ -145,7 +145,7 @@ describe('CNI choice (addons.cni)', () => {
     const init = docs(renderKubeadmInitConfig(model, node(model, 'e2e-cp-1'), FAKE_SECRETS))[0]!;
     expect(init.kind).toBe('InitConfiguration');
     expect(init.skipPhases).toBeUndefined();
-    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubectl-access', 'certs-renewal']);
+    expect(stepNames(model, 'e2e-cp-1')).toEqual(['swap-off', 'kernel', 'base-packages', 'services', 'kube-packages', 'containerd', 'load-balancer', 'cluster-check', 'kubeadm-init', 'keep-join-certs', 'etcd-forget-self', 'kubeadm-join', 'kubelet-csr-approver', 'kubectl-access', 'certs-renewal']);
     const cc = cloudConfig(model, 'e2e-cp-1');
     expect(fileIn(cc, NODE_PATHS.ciliumValues)).toBeUndefined();
     expect(fileIn(cc, NODE_PATHS.bootstrapScript)).not.toMatch(/cilium|helm/i);
