@@ -2,7 +2,7 @@
 # cdktn check of npm run verify: cdktf is archived (0.21.0 is its last release); its maintained fork
 # cdktn (CDK Terrain) must synthesize our stacks the same. Installs cdktn and the constructs
 # version it requires into .cache/cdktn (gitignored; npm install --prefix, once per version), then
-# synthesizes every clusters/*.yaml twice through the same esbuild bundle of infra/run.ts
+# synthesizes every clusters/*.yaml twice through the same esbuild bundle of bin/cdktf-run.ts
 # (scripts/lib/cdktn-synth.mjs): with cdktf from node_modules, and with `cdktf` and `constructs`
 # resolved to cdktn's. Every stacks/<name>/cdk.tf.json must be byte-identical except for the
 # library version cdktf writes into its "//" metadata block (which Terraform ignores); any other

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // node scripts/lib/cdktn-synth.mjs <outdir> [<cdktn node_modules>]
-// Synthesizes every clusters/*.yaml (or PVE_K8S_CLUSTERS_DIR) with infra/run.ts, bundled by esbuild:
+// Synthesizes every clusters/*.yaml (or PVE_K8S_CLUSTERS_DIR) with bin/cdktf-run.ts, bundled by esbuild:
 // with cdktf from node_modules, or, given a second argument, with `cdktf` and `constructs` resolved
 // to the cdktn fork's packages in that folder (the only change a cdktf -> cdktn migration makes to
 // our code is the import path; the generated provider bindings import `cdktf` too).
@@ -21,7 +21,7 @@ mkdirSync(outdir, { recursive: true });
 const entry = join(outdir, 'entry.ts');
 writeFileSync(
   entry,
-  `import { runInfraApp } from ${JSON.stringify(join(root, 'infra', 'run'))};\n` +
+  `import { runInfraApp } from ${JSON.stringify(join(root, 'bin', 'cdktf-run'))};\n` +
     `process.exitCode = runInfraApp({ outdir: ${JSON.stringify(join(outdir, 'cdktf.out'))} });\n`,
 );
 const bundle = join(outdir, 'app.js');
