@@ -26,7 +26,7 @@ export function gitopsTrustSection(model: ClusterModel): string[] {
     lines.push(
       `- Project \`${ARGOCD_PROJECT}\` (root and add-ons): only the namespaces and cluster-scoped kinds the add-ons render`,
       '  (derived from the rendered objects and each chart\'s declared footprint, `manifests/gitops/chart-footprint.ts`).',
-      `- Project \`${ARGOCD_APPS_PROJECT}\` (\`${g.appsPath}\`): any namespace but the platform\'s and kube-system, no cluster-scoped`,
+      `- Project \`${ARGOCD_APPS_PROJECT}\` (\`${g.appsPath}\`): any namespace but the platform's and kube-system, no cluster-scoped`,
       `  kind${g.appsClusterKinds.length > 0 ? ` but ${g.appsClusterKinds.map((k) => `\`${k.kind}\``).join(', ')}` : ''}, no Application or AppProject of its own.`,
     );
     const a = g.argocd!;
