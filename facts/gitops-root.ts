@@ -11,13 +11,20 @@ export interface FluxRootSourceSpec {
   readonly url: string;
   readonly ref: ReturnType<typeof fluxGitRef>;
   readonly secretRef?: { readonly name: string };
+  /** addons.gitops.commitSigning: the HEAD commit must be signed by a key of the public keys Secret. */
+  readonly verify?: { readonly mode: 'HEAD'; readonly secretRef: { readonly name: string } };
 }
 
 export function fluxRootSourceSpec(model: ClusterModel): FluxRootSourceSpec {
   const root = model.gitops.root;
   if (!root) throw new Error(`cluster ${model.name} has no GitOps repository (addons.gitops.repoUrl)`);
   const secret = root.credentials?.secretName;
-  return { interval: '5m', url: root.repoUrl, ref: fluxGitRef(root.revision), ...(secret ? { secretRef: { name: secret } } : {}) };
+  const signing = model.gitops.commitSigning;
+  return {
+    interval: '5m', url: root.repoUrl, ref: fluxGitRef(root.revision),
+    ...(secret ? { secretRef: { name: secret } } : {}),
+    ...(signing ? { verify: { mode: 'HEAD', secretRef: { name: signing.publicKeysSecret } } } : {}),
+  };
 }
 
 /**

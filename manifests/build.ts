@@ -106,7 +106,7 @@ function renderDelivery(platform: Platform, gitops: Chart, security: Chart, char
     else renderFluxGitManifests(scope, manifests);
   }
   if (platform.engine === 'argocd') {
-    renderArgoRoot(gitops, platform);
+    renderArgoRoot(gitops, platform, charts);
     annotateWave(security, SECURITY_WAVE, false);
     if (tenants) annotateWave(tenants, SECURITY_WAVE + 1, false);
     for (const chart of charts) {

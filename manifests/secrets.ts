@@ -111,10 +111,46 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
       });
     }
   }
+  out.push(...gitopsTrustSecrets(model));
   const age = sopsAgeSecret(model);
   if (age) out.push(age);
   const repo = repositorySecret(model);
   if (repo) out.push(repo);
+  return out;
+}
+
+/**
+ * Argo CD's OIDC client secret (addons.gitops.argocd.oidc) and, with Flux, the public keys the root
+ * GitRepository verifies commits with (addons.gitops.commitSigning).
+ */
+function gitopsTrustSecrets(model: ClusterModel): RequiredSecret[] {
+  const out: RequiredSecret[] = [];
+  const oidc = model.gitops.argocd?.oidc;
+  if (oidc) {
+    out.push({
+      namespace: GITOPS_BOOTSTRAP.argocd.namespace, name: oidc.clientSecretRef, usedBy: `Argo CD's single sign-on (client ${oidc.clientId} at ${oidc.issuer})`,
+      literals: [], labels: { 'app.kubernetes.io/part-of': 'argocd' },
+      files: [{ key: 'clientSecret', file: 'argocd-oidc-client-secret', holds: 'the client secret the OIDC provider issued for Argo CD (no trailing newline)' }],
+      notes: [
+        'Argo CD reads `$' + oidc.clientSecretRef + ':clientSecret` (its argocd-cm oidc.config) only from a Secret with the label',
+        'below. With single sign-on the local admin is disabled: until this Secret exists and the provider answers,',
+        'nobody signs in to the UI (kubectl still works). Sign-in gives role:readonly; the groups of',
+        '`addons.gitops.argocd.oidc.adminGroups` get role:admin.',
+      ],
+    });
+  }
+  const signing = model.gitops.commitSigning;
+  if (signing && model.gitops.bootstrap === 'flux') {
+    out.push({
+      namespace: GITOPS_BOOTSTRAP.flux.namespace, name: signing.publicKeysSecret, usedBy: 'Flux\'s root GitRepository (verify: HEAD): the keys whose signed commits sync',
+      literals: [], labels: {},
+      files: signing.keyIds.map((id) => ({ key: `${id}.asc`, file: `${id}.asc`, generate: `gpg --export --armor ${id} > ${id}.asc`, holds: `the armored public key ${id}` })),
+      notes: [
+        'Public keys, not secrets; Flux reads them from a Secret. Until it exists the root GitRepository is not',
+        'ready and nothing syncs; a commit at the revision signed by no listed key stops the sync the same way.',
+      ],
+    });
+  }
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { ClusterModel, NodeModel } from '../spec';
 import { terraformAddress } from '../infra/addresses';
 import { ADMIN_ALIAS } from '../infra/firewall';
 import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
+import { gitopsTrustSection } from './gitops-trust';
 import { renderJoinSecrets } from './join-secrets';
 import { kubeletCertsSection } from './kubelet-certs';
 import { sh } from './markdown';
@@ -94,6 +95,7 @@ export function renderOperations(model: ClusterModel): string {
     '| `network.metallb` or `network.vip`, firewall on | each VM\'s IP filter set is replaced (deleted, then created): until it is back, the VM may send from no address; apply it in a maintenance window | – |',
     '',
     ...firewallSection(model),
+    ...gitopsTrustSection(model),
     '## Adding nodes',
     '',
     'Raise `count` (or add a pool), synth, deploy. A new node joins with the bootstrap token that',

@@ -6,6 +6,8 @@
 #   - no chart default credential in effect (credentials.py, chart-credentials.json)
 #   - NetworkPolicy scoping (scripts/manifests/netpol.py): cross-namespace allows name pods and ports,
 #     tenants never reach the node network and sit under a cluster-wide Cilium policy
+#   - GitOps trust (scripts/manifests/projects.py): the platform AppProject names its namespaces and
+#     cluster-scoped kinds and holds every rendered object; the users' folder is scoped apart
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -59,8 +61,8 @@ else
   (cd "$ROOT" && npx tsc -p scripts/manifests/tsconfig.json) || die "TypeScript build of manifests/ failed"
   node "${HERE}/render-variants.js" "${TMP}/dist" >&2
   DISTS=()
-  VARIANTS=(flux options gateway gateway-flux)
-  for d in "${TMP}"/dist/*/ "${TMP}"/dist/flux/*/ "${TMP}"/dist/options/*/ "${TMP}"/dist/gateway/*/ "${TMP}"/dist/gateway-flux/*/; do
+  VARIANTS=(flux options trust gateway gateway-flux)
+  for d in "${TMP}"/dist/*/ "${TMP}"/dist/flux/*/ "${TMP}"/dist/options/*/ "${TMP}"/dist/trust/*/ "${TMP}"/dist/gateway/*/ "${TMP}"/dist/gateway-flux/*/; do
     [[ " ${VARIANTS[*]} " == *" $(basename "$d") "* ]] && continue
     DISTS+=("${d%/}")
   done
@@ -113,6 +115,42 @@ must_reject broken 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1:
   'ingress[0] allows every port from another namespace' 'allows every pod of the namespaces' \
   'lets a tenant reach the node network' 'no CiliumClusterwideNetworkPolicy denies them' \
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN"
+
+# GitOps trust (issue 13): a platform AppProject with '*' destinations and kinds, an apps project
+# whitelisting cluster-scoped objects, and a Flux apps Kustomization without its ServiceAccount.
+log "negative control: a platform project of '*' and an apps Kustomization without serviceAccountName must be rejected"
+TRUST="${TMP}/trust"
+ARGO_SRC="" FLUX_SRC=""
+for d in "${DISTS[@]}"; do
+  [[ -z "$ARGO_SRC" && -f "$d/manifests/gitops/AppProject.argocd.apps.yaml" ]] && ARGO_SRC=$d
+  [[ -z "$FLUX_SRC" && -f "$d/manifests/gitops/Kustomization.flux-system.apps.yaml" ]] && FLUX_SRC=$d
+done
+[[ -n "$ARGO_SRC" && -n "$FLUX_SRC" ]] || die "negative control: no Argo CD and Flux render with a users' folder to break"
+mkdir -p "$TRUST"
+cp -r "$ARGO_SRC" "$TRUST/argo"
+cp -r "$FLUX_SRC" "$TRUST/flux"
+python3 - "$TRUST" <<'PY'
+import sys, yaml
+d = sys.argv[1]
+f = f'{d}/argo/manifests/gitops/AppProject.argocd.platform.yaml'
+obj = yaml.safe_load(open(f))
+obj['spec']['destinations'] = [{'namespace': '*', 'server': 'https://kubernetes.default.svc'}]
+obj['spec']['clusterResourceWhitelist'] = [{'group': '*', 'kind': '*'}]
+yaml.safe_dump(obj, open(f, 'w'))
+f = f'{d}/argo/manifests/gitops/AppProject.argocd.apps.yaml'
+obj = yaml.safe_load(open(f))
+obj['spec']['clusterResourceWhitelist'] = [{'group': '*', 'kind': '*'}]
+obj['spec']['destinations'] = [x for x in obj['spec']['destinations'] if x['namespace'] != '!kube-system']
+yaml.safe_dump(obj, open(f, 'w'))
+f = f'{d}/flux/manifests/gitops/Kustomization.flux-system.apps.yaml'
+obj = yaml.safe_load(open(f))
+del obj['spec']['serviceAccountName']
+yaml.safe_dump(obj, open(f, 'w'))
+PY
+must_reject trust "destination {'namespace': '*'" "entry {'group': '*', 'kind': '*'} is a wildcard" \
+  'allows cluster-scoped objects from the users' 'namespace kube-system (platform or Kubernetes) is not denied' \
+  'Kustomization apps has no serviceAccountName' \
+  -- python3 "${HERE}/verify.py" "$UPSTREAM" "$TRUST/argo" "$TRUST/flux"
 
 # No chart default credential in effect (issue 13): every release's values coalesced with the
 # chart's upstream values.yaml, against the known defaults of scripts/manifests/chart-credentials.json.

@@ -4,7 +4,7 @@
  */
 import { intToIp, ipToInt, parseCidr } from './ip';
 import { localStatePath } from './state';
-import type { ClusterSpec } from './schema';
+import type { APPS_CLUSTER_KINDS, ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
 import { type GitRevision, parseGitRevision } from './git-ref';
 import { etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
@@ -149,6 +149,53 @@ export interface SopsModel {
   readonly ageRecipients: readonly string[];
 }
 
+/** Argo CD single sign-on (spec addons.gitops.argocd.oidc). */
+export interface ArgoCdOidcModel {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Secret in the argocd namespace, key clientSecret, labelled app.kubernetes.io/part-of=argocd; created by the operator. */
+  readonly clientSecretRef: string;
+  /** OIDC groups bound to role:admin; everyone else signed in is readonly. */
+  readonly adminGroups: readonly string[];
+}
+
+/** Who may reach and sign in to Argo CD (engine argocd only). */
+export interface ArgoCdAccessModel {
+  /** Set: the local admin is disabled and the default role is readonly. */
+  readonly oidc?: ArgoCdOidcModel;
+  /**
+   * Client CIDRs the ingress lets through to the Argo CD server: addons.gitops.argocd.ingressAllowlist,
+   * else [proxmox.firewall.adminCidr] when set, else [] (open to every client).
+   */
+  readonly ingressAllowlist: readonly string[];
+}
+
+/** A cluster-scoped kind with its API group and resource (RBAC's name for it). */
+export interface ClusterKindModel {
+  readonly group: string;
+  readonly kind: string;
+  readonly resource: string;
+}
+
+/** Group and resource of each kind addons.gitops.appsClusterKinds accepts. */
+export const APPS_CLUSTER_RESOURCES: Readonly<Record<(typeof APPS_CLUSTER_KINDS)[number], ClusterKindModel>> = {
+  Namespace: { group: '', kind: 'Namespace', resource: 'namespaces' },
+  CustomResourceDefinition: { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition', resource: 'customresourcedefinitions' },
+  ClusterRole: { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole', resource: 'clusterroles' },
+  ClusterRoleBinding: { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding', resource: 'clusterrolebindings' },
+  IngressClass: { group: 'networking.k8s.io', kind: 'IngressClass', resource: 'ingressclasses' },
+  StorageClass: { group: 'storage.k8s.io', kind: 'StorageClass', resource: 'storageclasses' },
+  PriorityClass: { group: 'scheduling.k8s.io', kind: 'PriorityClass', resource: 'priorityclasses' },
+};
+
+/** Signed commits only (spec addons.gitops.commitSigning). */
+export interface CommitSigningModel {
+  /** OpenPGP key IDs (16 or 40 upper-case hex digits). */
+  readonly keyIds: readonly string[];
+  /** Flux: Secret in flux-system with the armored public keys (<name>.asc); created by the operator. */
+  readonly publicKeysSecret: string;
+}
+
 /** The GitOps engine and the root it syncs (spec addons.gitops). */
 export interface GitopsModel {
   /** Engine that applies dist/<name>/manifests; none: nothing does (the loader warns). */
@@ -176,6 +223,12 @@ export interface GitopsModel {
    * bootstrap flux (the spec rules refuse addons.gitops.sops with Argo CD, warn with engine none).
    */
   readonly sops?: SopsModel;
+  /** Argo CD's sign-in and ingress allowlist; undefined unless engine argocd. */
+  readonly argocd?: ArgoCdAccessModel;
+  /** Cluster-scoped kinds the users' folder may create (spec order, no repeats); [] by default. */
+  readonly appsClusterKinds: readonly ClusterKindModel[];
+  /** Only commits signed by these keys are synced; undefined: any commit. */
+  readonly commitSigning?: CommitSigningModel;
 }
 
 export interface ClusterModel {
@@ -411,11 +464,28 @@ function storageOf(spec: ClusterSpec): StorageModel {
   return { provider: 'nfs', className: 'nfs-csi', ...(s.nfs ? { nfs: { server: s.nfs.server, share: s.nfs.share } } : {}) };
 }
 
+function argoCdAccessOf(spec: ClusterSpec): ArgoCdAccessModel | undefined {
+  const g = spec.addons.gitops;
+  if (g.engine !== 'argocd') return undefined;
+  const o = g.argocd.oidc;
+  const adminCidr = spec.proxmox.firewall.adminCidr;
+  return {
+    ...(o ? { oidc: { issuer: o.issuer, clientId: o.clientId, clientSecretRef: o.clientSecretRef, adminGroups: [...o.adminGroups] } } : {}),
+    ingressAllowlist: g.argocd.ingressAllowlist ? [...g.argocd.ingressAllowlist] : adminCidr ? [adminCidr] : [],
+  };
+}
+
 function gitopsOf(spec: ClusterSpec): GitopsModel {
   const g = spec.addons.gitops;
   const path = `dist/${spec.name}/manifests`;
   const appsPath = `apps/${spec.name}`;
-  if (!g.repoUrl) return { engine: g.engine, path, appsPath };
+  const argocd = argoCdAccessOf(spec);
+  const trust = {
+    appsClusterKinds: [...new Set(g.appsClusterKinds)].map((k) => APPS_CLUSTER_RESOURCES[k]),
+    ...(argocd ? { argocd } : {}),
+    ...(g.commitSigning ? { commitSigning: { keyIds: [...g.commitSigning.keyIds], publicKeysSecret: g.commitSigning.publicKeysSecret } } : {}),
+  };
+  if (!g.repoUrl) return { engine: g.engine, path, appsPath, ...trust };
   const c = g.credentials;
   const credentials: GitCredentialsModel | undefined = c && {
     secretName: c.secretName,
@@ -424,7 +494,7 @@ function gitopsOf(spec: ClusterSpec): GitopsModel {
   };
   const root = { repoUrl: g.repoUrl, revision: parseGitRevision(g.revision), ...(credentials ? { credentials } : {}) };
   const sops = g.sops && g.engine === 'flux' ? { sops: { secretName: g.sops.secretName, ageRecipients: g.sops.ageRecipients } } : {};
-  return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}), ...sops };
+  return { engine: g.engine, path, appsPath, root, ...(g.engine !== 'none' ? { bootstrap: g.engine } : {}), ...sops, ...trust };
 }
 
 /** known_hosts text as the engines read it: its key lines, trimmed, one per line (comments and blank lines dropped). */

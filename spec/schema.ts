@@ -227,6 +227,54 @@ export const SopsSchema = z
   })
   .describe('SOPS-encrypted Secrets in apps/<name>/, decrypted by Flux (engine flux only: Argo CD has no native SOPS decryption).');
 
+/** Cluster-scoped kinds the users' folder may be granted (addons.gitops.appsClusterKinds); model: APPS_CLUSTER_RESOURCES. */
+export const APPS_CLUSTER_KINDS = ['Namespace', 'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleBinding', 'IngressClass', 'StorageClass', 'PriorityClass'] as const;
+
+const SECRET_NAME = () =>
+  z
+    .string()
+    .max(253, { message: 'a Secret name has at most 253 characters' })
+    .regex(DNS_NAME_OR_LABEL, { message: "must be a Kubernetes Secret name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit" });
+
+export const ArgoCdOidcSchema = z
+  .strictObject({
+    issuer: z
+      .url({ protocol: /^https$/, message: 'must be an https:// URL (the OIDC issuer, as in its /.well-known/openid-configuration)' })
+      .describe('OIDC issuer URL (https://, the provider\'s /.well-known/openid-configuration lives under it).'),
+    clientId: z.string().min(1).describe('The client ID Argo CD is registered with at the provider (not secret).'),
+    clientSecretRef: SECRET_NAME()
+      .default('argocd-oidc')
+      .describe('Secret in the argocd namespace with key clientSecret, labelled app.kubernetes.io/part-of=argocd (Argo CD only reads labelled Secrets). You create it (dist/<name>/SECRETS.md); synth only references it. @default "argocd-oidc"'),
+    adminGroups: z
+      .array(z.string().regex(/^[^,"\n]+$/, { message: 'must be a group name without commas, quotes or line breaks (a line of Argo CD\'s policy.csv)' }))
+      .default([])
+      .describe('OIDC groups (the groups claim) that get Argo CD\'s role:admin. Everyone else who signs in gets role:readonly. @default [] (nobody is admin through the UI: changes go through Git)'),
+  })
+  .describe('Single sign-on for Argo CD. With it the local admin account is disabled (argocd-cm admin.enabled: false) and the default role is readonly.');
+
+export const ArgoCdSchema = z
+  .strictObject({
+    oidc: ArgoCdOidcSchema.optional().describe('@default none (the local admin, its initial password in the argocd-initial-admin-secret Secret; a warning says so)'),
+    ingressAllowlist: z
+      .array(cidr())
+      .min(1, { message: 'needs at least one CIDR (leave the field out to use proxmox.firewall.adminCidr)' })
+      .optional()
+      .describe('Client networks allowed to reach the Argo CD UI/API through the ingress (enforced by the ingress controller: nginx Policy accessControl, ingress-nginx whitelist-source-range; not with gateway-api, a warning says so). @default [proxmox.firewall.adminCidr] when set, else open to every client'),
+  })
+  .describe('Argo CD\'s own access (engine argocd).');
+
+export const CommitSigningSchema = z
+  .strictObject({
+    keyIds: z
+      .array(z.string().regex(/^([0-9A-F]{16}|[0-9A-F]{40})$/, { message: 'must be an OpenPGP key ID: 16 (long ID) or 40 (fingerprint) upper-case hex digits, as gpg --list-keys --keyid-format long prints' }))
+      .min(1, { message: 'needs at least one key ID' })
+      .describe('OpenPGP key IDs whose signatures the engine accepts on the synced commit. Argo CD: the projects\' signatureKeys (the keys must be in its GnuPG keyring: publicKeysSecret is not read by Argo CD, see SECRETS.md); Flux: the root GitRepository verifies HEAD.'),
+    publicKeysSecret: SECRET_NAME()
+      .default('git-signing-keys')
+      .describe('Flux: Secret in flux-system with the armored public keys (one <name>.asc key each) the root GitRepository verifies with. You create it (dist/<name>/SECRETS.md). @default "git-signing-keys"'),
+  })
+  .describe('Only signed commits are synced.');
+
 export const AddonsSchema = z
   .strictObject({
     cni: z
@@ -252,6 +300,12 @@ export const AddonsSchema = z
         sops: SopsSchema.optional().describe(
           'Encrypted Secrets in Git: Flux\'s Kustomization of apps/<name>/ decrypts SOPS files with the age key of a Secret you create; dist/<name>/.sops.yaml holds the creation rule. @default none (no decryption: Secrets are created with kubectl)',
         ),
+        appsClusterKinds: z
+          .array(z.enum(APPS_CLUSTER_KINDS))
+          .default([])
+          .describe('Cluster-scoped kinds the users\' folder apps/<name>/ may create (Argo CD: the apps project\'s whitelist; Flux: a ClusterRole of its ServiceAccount). Namespace lets it relabel any namespace, a platform one included (pod security): prefer addons.tenants. @default [] (none)'),
+        argocd: ArgoCdSchema.prefault({}).describe('Argo CD\'s sign-in and network access (engine argocd only).'),
+        commitSigning: CommitSigningSchema.optional().describe('Require signed commits on the synced revision. @default none (any commit the repository holds is synced: protect the branch on the Git server)'),
       })
       .prefault({})
       .describe('The GitOps engine that applies dist/ from Git.'),

@@ -3,6 +3,8 @@ import type { Construct } from 'constructs';
 import { argoCdRepositoryValues, GITOPS_BOOTSTRAP } from '../../facts';
 import { AddonChart } from '../addon-chart';
 import { argoRepoUrl } from '../gitops/argocd';
+import { ApiObject } from 'cdk8s';
+import { ARGOCD_ALLOWLIST_POLICY, argoCdIngressAnnotations, argoCdSignInValues } from './argocd-access';
 import type { Platform } from '../platform';
 import { LARGE, MEDIUM, SMALL } from './resources';
 
@@ -21,7 +23,14 @@ const APPLICATION_HEALTH_LUA = [
   '',
 ].join('\n');
 
+/** The allowlist Policy's CRD comes with the ingress release (wave 0): one wave after it. */
+const ARGOCD_CONFIG_WAVE = 1;
+
 export class ArgoCdChart extends AddonChart {
+  public get configWave(): number {
+    return ARGOCD_CONFIG_WAVE;
+  }
+
   /** Build after every other add-on: the OCI repositories come from their releases. */
   constructor(scope: Construct, id: string, platform: Platform) {
     const pin = platform.versions.charts.argoCd;
@@ -37,22 +46,40 @@ export class ArgoCdChart extends AddonChart {
     // -> server.containerPorts.server 8080.
     const host = platform.addHostname('argocd', ns, tls, 'argo-cd', { service: `${GITOPS_BOOTSTRAP.argocd.release}-server`, port: 80, targetPort: 8080 });
     const ociRepos = platform.releases.map((r) => r.release).filter((r) => r.isOci);
+    const access = platform.model.gitops.argocd;
+    const allowlist = access?.ingressAllowlist ?? [];
+    const signIn = argoCdSignInValues(access);
+    const annotations = argoCdIngressAnnotations(platform.model.ingress.kind, allowlist);
+    const repoConfigs = argoCdRepositoryValues(platform.model)?.configs;
+    if (allowlist.length > 0 && platform.model.ingress.kind === 'nginx') {
+      // F5 NGINX: an accessControl Policy the Ingress references (nginx.org/policies). Its CRD comes
+      // with the ingress release: applied in the config wave, after it.
+      new ApiObject(this.config, 'allowlist', {
+        apiVersion: 'k8s.nginx.org/v1',
+        kind: 'Policy',
+        metadata: { name: ARGOCD_ALLOWLIST_POLICY, namespace: ns },
+        spec: { accessControl: { allow: [...allowlist] } },
+      });
+    }
     this.addRelease({
       name: GITOPS_BOOTSTRAP.argocd.release, namespace: ns, chart: pin, wave: -15,
       values: {
         global: { domain: host },
         configs: {
           params: { 'server.insecure': true },
-          cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA },
+          cm: { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH_LUA, ...signIn.cm },
+          ...(signIn.rbac ? { rbac: signIn.rbac } : {}),
           repositories: Object.fromEntries(ociRepos.map((r) => [r.name, { name: r.name, url: argoRepoUrl(r), type: 'helm', enableOCI: 'true' }])),
           // The Git server's SSH host keys of a private root repository: the bootstrap installed
           // Argo CD with the same values (cloud-init/addons.ts).
-          ...argoCdRepositoryValues(platform.model)?.configs,
+          ...repoConfigs,
         },
         server: {
           replicas: 2,
           // Gateway API option: an HTTPRoute of the gateway add-on serves the UI instead.
-          ingress: platform.gatewayApi ? { enabled: false } : { enabled: true, ingressClassName: platform.ingressClass, tls: true },
+          ingress: platform.gatewayApi
+            ? { enabled: false }
+            : { enabled: true, ingressClassName: platform.ingressClass, tls: true, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
           resources: MEDIUM,
         },
         controller: { resources: LARGE },

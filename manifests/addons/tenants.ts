@@ -9,6 +9,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { ClusterSpec } from '../../spec';
 import { AddonChart } from '../addon-chart';
+import { renderFluxAppsRoleBinding } from '../gitops/flux';
 import type { Platform } from '../platform';
 import { renderNamespace } from './security';
 
@@ -71,6 +72,8 @@ export class TenantsChart extends AddonChart {
         subjects,
       });
     };
+    // Flux: the users' folder apps/<cluster>/ may write here (gitops/flux.ts fluxAppsNamespaces).
+    if (this.platform.engine === 'flux' && this.platform.model.gitops.root) renderFluxAppsRoleBinding(this, `${t.name}-flux-apps`, t.name);
     bind('admin', t.adminGroups);
     bind('edit', t.editGroups);
     bind('view', t.viewGroups);

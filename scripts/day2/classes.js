@@ -45,6 +45,16 @@ const classes = [
   { name: 'containerd.registryMirrors', spec: (d) => { d.containerd = { registryMirrors: [{ registry: 'docker.io', endpoint: 'https://mirror.lab.example.internal' }] }; } },
   { name: 'addons.gitops.revision', spec: (d) => { d.addons.gitops.revision = 'release-2'; } },
   { name: 'addons.gitops.engine flux', spec: (d) => { d.addons.gitops.engine = 'flux'; } },
+  // GitOps trust: Argo CD's sign-in and allowlist live in dist/ only; signed commits with Flux also
+  // change the first control plane's bootstrap (its root GitRepository), whose user data is ignored.
+  {
+    name: 'addons.gitops.argocd oidc + ingressAllowlist, appsClusterKinds',
+    spec: (d) => {
+      d.addons.gitops.argocd = { oidc: { issuer: 'https://sso.lab.example.internal/realms/platform', clientId: 'argocd' }, ingressAllowlist: ['10.99.0.0/24'] };
+      d.addons.gitops.appsClusterKinds = ['Namespace'];
+    },
+  },
+  { name: 'addons.gitops.commitSigning (flux)', spec: (d) => { d.addons.gitops.engine = 'flux'; d.addons.gitops.commitSigning = { keyIds: ['4AEE18F83AFDEB23'] }; } },
   { name: 'ingress gateway-api', spec: (d) => { d.addons.ingress = { controller: 'gateway-api' }; } },
   { name: 'same spec, other file name', file: 'lab-platform.yaml' },
   { name: 'worker memory/cores', spec: (d) => { d.workers[0].memory = 32768; d.workers[0].cores = 8; } },

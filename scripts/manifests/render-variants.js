@@ -1,6 +1,7 @@
 // Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
 // addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero), a
-// tenant, HTTPS repository credentials and SOPS decryption as well, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
+// tenant, HTTPS repository credentials, SOPS decryption and signed commits as well, into <out>/trust/<name>/ the same
+// with Argo CD, single sign-on and the server's ingress allowlist, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
 // addons.ingress.controller = "gateway-api" (and SSH repository credentials), so verify covers both GitOps renderings, the Gateway
 // API option and the optional objects.
 // Usage: node scripts/manifests/render-variants.js <out>   (after `npx tsc -p .`)
@@ -28,7 +29,21 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
     doc.addons.gitops.credentials = { secretName: 'verify-git-token', type: 'https' };
     doc.addons.gitops.sops = { ageRecipients: ['age1u9dfdgma289g2fuxj34akw5vw3e404qwx2tthdrev2xw9q6nyc9st60fzn'] };
   }
+  // ... and GitOps trust: signed commits only, a cluster-scoped kind granted to apps/<name>/.
+  if (doc.addons.gitops.repoUrl) {
+    doc.addons.gitops.commitSigning = { keyIds: ['4AEE18F83AFDEB23'] };
+    doc.addons.gitops.appsClusterKinds = ['Namespace'];
+  }
   synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'options', model.name));
+  // Argo CD with the same options, single sign-on and the server's ingress allowlist (F5 NGINX Policy).
+  const argo = yaml.load(yaml.dump(doc));
+  argo.addons.gitops = { ...argo.addons.gitops, engine: 'argocd', sops: undefined };
+  delete argo.addons.gitops.sops;
+  argo.addons.gitops.argocd = {
+    oidc: { issuer: 'https://sso.verify.invalid/realms/platform', clientId: 'argocd', adminGroups: ['platform-admins'] },
+    ingressAllowlist: ['198.18.0.0/24'],
+  };
+  synthManifests(loadSpecText(yaml.dump(argo), file).model, join(out, 'trust', model.name));
   // The Gateway API ingress option (Cilium Gateway, HTTPRoutes, CRDs from Git), with either engine.
   const gw = yaml.load(readFileSync(file, 'utf8'));
   gw.addons = { ...(gw.addons ?? {}), ingress: { ...(gw.addons?.ingress ?? {}), controller: 'gateway-api' } };
@@ -42,5 +57,5 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway', model.name));
   gw.addons.gitops = { ...(gw.addons.gitops ?? {}), engine: 'flux' };
   synthManifests(loadSpecText(yaml.dump(gw), file).model, join(out, 'gateway-flux', model.name));
-  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant (+ https repo credentials, sops); gateway-api (+ ssh repo credentials); gateway-api + flux (+ ssh repo credentials))`);
+  console.log(`[verify-manifests] rendered ${model.name} (as specified; flux; flux + s3/velero + tenant (+ https repo credentials, sops, signed commits); the same with Argo CD (+ OIDC, ingress allowlist); gateway-api (+ ssh repo credentials); gateway-api + flux (+ ssh repo credentials))`);
 }

@@ -10,6 +10,9 @@
    custom resources strictly against JSON schemas converted from the upstream CRDs.
 3. NetworkPolicy scoping (netpol.py): allows from other namespaces name pods and ports, tenants
    never reach the node network and sit under a cluster-wide Cilium policy.
+4. GitOps trust (projects.py): the platform AppProject names its namespaces and cluster-scoped
+   kinds and holds every rendered object; the users' folder has its own project (Argo CD) or
+   identity (Flux) without cluster-scoped or platform rights.
 Exits non-zero on the first class of failure after reporting all of them; never skips silently.
 """
 import copy
@@ -27,6 +30,7 @@ import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netpol  # noqa: E402
+import projects  # noqa: E402
 
 K8S_VERSION = '1.30.0'
 # Some upstream CRDs list "=" as an enum value, which PyYAML resolves to the obscure !!value tag.
@@ -295,6 +299,10 @@ def main():
         for p in scoping:
             fail(f'{dist}: network policy scoping: {p}')
         print(f'  network policy scoping: {sum(1 for _, o in objs if o.get("kind") == "NetworkPolicy")} NetworkPolicies, {len(scoping)} problem(s)', flush=True)
+        trust = projects.problems(objs)
+        for p in trust:
+            fail(f'{dist}: GitOps trust: {p}')
+        print(f'  GitOps trust (project scope, users\' folder identity): {len(trust)} problem(s)', flush=True)
         for rel, obj in objs:
             r = releases_of(obj)
             if not r:

@@ -5,6 +5,7 @@ import { NODE_OS } from '../versions';
 import { repeats, type Report } from './report';
 import { gitCredentialsRules } from './git-credentials';
 import { sopsRules } from './sops';
+import { gitopsTrustRules } from './gitops-trust';
 import { noCredentials } from './urls';
 
 /**
@@ -58,6 +59,7 @@ export function addonRules(spec: ClusterSpec, report: Report): void {
   }
   gitCredentialsRules(spec, report);
   sopsRules(spec, report);
+  gitopsTrustRules(spec, report);
 
   const buckets: [readonly (string | number)[], string | undefined][] = [
     [['addons', 'backups', 's3', 'bucket'], addons.backups.s3?.bucket],

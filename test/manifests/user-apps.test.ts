@@ -2,6 +2,7 @@
  * The users' folder apps/<cluster>/: the GitOps root in dist/ carries one object that syncs it from
  * the root's own repository and revision, for both engines; without a root nothing points at it.
  */
+import { ARGOCD_APPS_PROJECT, ARGOCD_PROJECT } from '../../manifests/gitops/argocd';
 import { APPS_NAME, APPS_WAVE } from '../../manifests/gitops/user-apps';
 import { SYNC_WAVE } from '../../manifests/labels';
 import { labModel, render, type SpecDoc } from './helpers';
@@ -19,7 +20,9 @@ describe('GIVEN a cluster with a GitOps repository', () => {
     const root = gitops.find((o) => o.kind === 'Application' && o.metadata.name === 'root')!;
     const apps = gitops.find((o) => o.kind === 'Application' && o.metadata.name === APPS_NAME)!;
     expect(apps.spec.source).toEqual({ repoURL: root.spec.source.repoURL, targetRevision: SHA, path: 'apps/lab', directory: { recurse: true } });
-    expect(apps.spec.project).toBe(root.spec.project);
+    // Its own project, not the root's: the users' folder gets no platform namespace (test/manifests/gitops-trust.test.ts).
+    expect(apps.spec.project).toBe(ARGOCD_APPS_PROJECT);
+    expect(root.spec.project).toBe(ARGOCD_PROJECT);
     expect(apps.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
     // No resources finalizer: deleting the Application leaves the users' objects.
     expect(apps.metadata.finalizers).toBeUndefined();

@@ -41,7 +41,8 @@ describe('the derived cluster model', () => {
       controlPlaneEndpoint: '192.168.50.10:6443',
     });
     expect(model.ingress).toEqual({ kind: 'nginx', ip: '192.168.50.240' });
-    expect(model.gitops).toEqual({ engine: 'argocd', path: 'dist/mini/manifests', appsPath: 'apps/mini' });
+    // Argo CD: no single sign-on, no allowlist without a firewall admin CIDR; no cluster-scoped kind for apps/.
+    expect(model.gitops).toEqual({ engine: 'argocd', path: 'dist/mini/manifests', appsPath: 'apps/mini', appsClusterKinds: [], argocd: { ingressAllowlist: [] } });
     expect(model.state).toEqual({ backend: 'local', path: 'state/mini.tfstate', legacyPath: 'terraform.mini.tfstate' });
     expect(model.hosts[0]).toEqual({ name: 'pve1', bridge: 'vmbr0', storage: { image: 'local', disk: 'local-lvm', snippets: 'local' } });
   });
