@@ -12,11 +12,12 @@
  * that cannot be reached is removed from the cluster side only. Pure: model in, bash out.
  */
 import { fn } from '../format/shell';
+import { ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import type { ClusterModel } from '../spec';
 import { UPGRADE_TIMEOUTS } from '../upgrade/plan';
 
-/** etcdctl's client certificate inside the etcd static pod (kubeadm's layout). */
-const ETCD_TLS = '--cacert=/etc/kubernetes/pki/etcd/ca.crt --cert=/etc/kubernetes/pki/etcd/healthcheck-client.crt --key=/etc/kubernetes/pki/etcd/healthcheck-client.key';
+/** etcdctl inside the etcd static pod, with the client certificate the backup Job and OPERATIONS.md use. */
+const ETCDCTL = `etcdctl --endpoints=${ETCD_CLIENT.endpoint} --cacert=${ETCD_CLIENT.cacert} --cert=${ETCD_CLIENT.cert} --key=${ETCD_CLIENT.key}`;
 
 /** What runs as root on the node being removed (stdin of SSH or PVE_K8S_NODE_EXEC). */
 export function renderRemoveNodePart(): string {
@@ -70,7 +71,7 @@ export function renderRemoveNodeScript(model: ClusterModel): string {
       "kubectl get nodes -l node-role.kubernetes.io/control-plane -o 'jsonpath={range .items[*]}{.metadata.name}{\" \"}{.status.conditions[?(@.type==\"Ready\")].status}{\"\\n\"}{end}' | awk '$2 == \"True\" { print $1 }'",
     ]),
     fn('etcdctl', 'etcdctl PEER ARGS...: etcdctl in the etcd static pod of control plane PEER.', [
-      `kubectl -n kube-system exec "etcd-$1" -- etcdctl --endpoints=https://127.0.0.1:2379 ${ETCD_TLS} "\${@:2}"`,
+      `kubectl -n kube-system exec "etcd-$1" -- ${ETCDCTL} "\${@:2}"`,
     ]),
     fn('member_of', 'member_of PEER NAME: "ID CLIENT_URL" of etcd member NAME as PEER lists it, or nothing.', [
       'etcdctl "$1" member list -w simple | awk -F\', \' -v n="$2" \'$3 == n { print $1, $5 }\'',
