@@ -435,7 +435,7 @@ export const SourcesSchema = z
       .describe('Kubernetes package repository (kubeadm, kubelet, kubectl, cri-tools). @default https://pkgs.k8s.io/core:/stable: (its Release.key downloaded at boot)'),
     helm: z
       .strictObject({
-        baseUrl: packageRepoUrl().describe('Where helm-<version>-linux-<arch>.tar.gz and its .sha256sum are (the get.helm.sh layout).'),
+        baseUrl: packageRepoUrl().describe('Where helm-<version>-linux-<arch>.tar.gz is (the get.helm.sh layout); the tarball must be the upstream one: its SHA-256 is pinned in spec/versions.ts.'),
       })
       .optional()
       .describe('Where the first control plane downloads the Helm CLI. @default https://get.helm.sh'),

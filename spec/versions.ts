@@ -207,8 +207,19 @@ export const KUBERNETES_APT = {
   signingKeyFingerprint: 'DE15B14486CD377B9E876E1A234654DA9A296436',
 } as const;
 
-/** Helm CLI release downloads (COMPONENTS.helm); each tarball has a `.sha256sum` next to it. */
-export const HELM_DOWNLOAD = { baseUrl: 'https://get.helm.sh' } as const;
+/**
+ * Helm CLI release downloads (COMPONENTS.helm): `helm-<version>-linux-<arch>.tar.gz` under `baseUrl`.
+ * `sha256` pins each tarball the nodes may install (from the v3.18.6 release notes,
+ * github.com/helm/helm/releases/tag/v3.18.6, the same values get.helm.sh's `.sha256sum` files
+ * carry): a checksum fetched from the same host as the tarball would prove nothing.
+ */
+export const HELM_DOWNLOAD = {
+  baseUrl: 'https://get.helm.sh',
+  sha256: {
+    amd64: '3f43c0aa57243852dd542493a0f54f1396c0bc8ec7296bbb2c01e802010819ce',
+    arm64: '5b8e00b6709caab466cbbb0bc29ee09059b8dc9417991dd04b497530e49b1737',
+  },
+} as const;
 
 /** Flux bootstrap manifest for COMPONENTS.flux (controllers + CRDs in flux-system). */
 export const FLUX_INSTALL_MANIFEST = `https://github.com/fluxcd/flux2/releases/download/v${COMPONENTS.flux}/install.yaml`;

@@ -1,7 +1,7 @@
 /** Bootstrap steps of the first control plane after kubeadm init: Helm, Cilium, GitOps. */
 import type { ClusterModel, NodeModel } from '../../spec';
 import type { ChartPin } from '../../spec';
-import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST } from '../../spec';
+import { CHARTS, COMPONENTS, FLUX_INSTALL_MANIFEST, GATEWAY_API_INSTALL_MANIFEST, HELM_DOWNLOAD } from '../../spec';
 import { renderArgoCdBootstrapValues } from '../addons';
 import { CILIUM_RELEASE, GITOPS_BOOTSTRAP } from '../../facts';
 import { NODE_PATHS } from '../paths';
@@ -29,20 +29,30 @@ export function chartRef(model: ClusterModel, pin: ChartPin): string {
   return repo.startsWith('oci://') ? sq(`${repo}/${pin.chart}`) : `${pin.chart} --repo ${sq(repo)}`;
 }
 
-export function helmStep(model: ClusterModel): Step {
+/** The Helm tarballs the bootstrap accepts: SHA-256 by Debian architecture. */
+export type HelmChecksums = Readonly<Record<string, string>>;
+
+export function helmStep(model: ClusterModel, sha256: HelmChecksums = HELM_DOWNLOAD.sha256): Step {
   const version = COMPONENTS.helm;
   const base = model.sources.helmBaseUrl;
-  return step('helm', `Helm ${version} from ${base}, checked against its published SHA-256.`, [
-    'local arch tarball tmp',
+  return step('helm', `Helm ${version} from ${base}, checked against the SHA-256 pinned in spec/versions.ts.`, [
+    'local arch tarball tmp sum',
     `if command -v helm >/dev/null && [[ "$(helm version --template '{{.Version}}')" == ${sq(version)} ]]; then`,
     '  return 0',
     'fi',
     'arch="$(dpkg --print-architecture)"',
+    'case "$arch" in',
+    ...Object.entries(sha256).map(([arch, sum]) => `  ${arch}) sum=${sq(sum)} ;;`),
+    `  *) log "no pinned Helm ${version} checksum for architecture $arch: refused"; return 1 ;;`,
+    'esac',
     `tarball="helm-${version}-linux-$arch.tar.gz"`,
     'tmp="$(mktemp -d)"',
     `retry 5 10 curl -fsSL -o "$tmp/$tarball" ${sq(`${base}/`)}"$tarball"`,
-    `retry 5 10 curl -fsSL -o "$tmp/$tarball.sha256sum" ${sq(`${base}/`)}"$tarball.sha256sum"`,
-    '(cd "$tmp" && sha256sum --check "$tarball.sha256sum")',
+    'if ! printf \'%s  %s\\n\' "$sum" "$tmp/$tarball" | sha256sum --check --status; then',
+    '  log "$tarball: SHA-256 $(sha256sum "$tmp/$tarball" | cut -d" " -f1), not the pinned $sum: refused"',
+    '  rm -rf "$tmp"',
+    '  return 1',
+    'fi',
     'tar -xzf "$tmp/$tarball" -C "$tmp"',
     'install -m 0755 "$tmp/linux-$arch/helm" /usr/local/bin/helm',
     'rm -rf "$tmp"',

@@ -2,6 +2,7 @@ import * as yaml from 'js-yaml';
 import { NODE_PATHS, PLACEHOLDER_SECRETS, renderNodeCloudConfig, renderReviewCopies } from '../../cloud-init';
 import { cloudConfig, dev, FAKE_SECRETS, fileIn, lab, labDedicated, MARKER_SECRETS, node, paths } from './helpers';
 import { manifestFacts } from '../../manifests';
+import { HELM_DOWNLOAD } from '../../spec';
 
 describe('cloud-config document', () => {
   const models = [lab(), dev(), labDedicated()];
@@ -52,9 +53,12 @@ describe('cloud-config document', () => {
       /[A-Za-z0-9+/]{43}=/, // 32-byte base64 key
       /auth_pass (?!<)/, // VRRP password that is not a placeholder
     ];
+    // Published checksums (the Helm tarballs' SHA-256) have a certificate key's shape but are public.
+    const published = Object.values(HELM_DOWNLOAD.sha256);
     for (const model of [lab(), dev(), labDedicated()]) {
       for (const copy of renderReviewCopies(model, manifestFacts(model))) {
-        for (const re of secretShapes) expect({ path: copy.path, hit: re.exec(copy.content)?.[0] }).toEqual({ path: copy.path, hit: undefined });
+        const content = published.reduce((text, sum) => text.replaceAll(sum, '<published sha256>'), copy.content);
+        for (const re of secretShapes) expect({ path: copy.path, hit: re.exec(content)?.[0] }).toEqual({ path: copy.path, hit: undefined });
       }
     }
   });
