@@ -7,6 +7,7 @@
 import { cidrsOverlap, parseCidr } from '../spec/ip';
 import type { ClusterModel } from '../spec/model';
 import { SAMPLE_SSH_KEY_BLOB } from '../spec/checks/placeholders';
+import { DEFAULT_KUBERNETES_VERSION } from '../spec/versions';
 
 /** Free values for a new cluster, given the existing ones. */
 export interface NewClusterSlots {
@@ -83,6 +84,8 @@ export function newSpecText(name: string, slots: NewClusterSlots): string {
     [`    - ssh-ed25519 ${SAMPLE_SSH_KEY_BLOB} admin@${name}`],
     ['loadBalancer:'],
     [`  routerId: ${slots.routerId}`, 'Keepalived virtual router ID, free among the other specs'],
+    ['kubernetes:'],
+    [`  version: "${DEFAULT_KUBERNETES_VERSION}"`, 'pinned: a later toolkit default never moves it; upgrade with upgrade.sh'],
     ['addons:'],
     ['  gitops:'],
     ['    repoUrl: https://git.example.internal/platform/clusters.git', 'CHANGE ME: the Git repository you push dist/ to'],

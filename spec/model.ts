@@ -7,7 +7,7 @@ import { localStatePath } from './state';
 import type { APPS_CLUSTER_KINDS, ClusterSpec } from './schema';
 import type { SpecIssue, SpecPath } from './errors';
 import { type GitRevision, parseGitRevision } from './git-ref';
-import { etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
+import { DEFAULT_KUBERNETES_VERSION, etcdImageFor, HELM_DOWNLOAD, KUBERNETES_APT, type KubernetesMinor, kubernetesMinor, NODE_OS, type NodeOsRelease } from './versions';
 
 export type NodeRole = 'control-plane' | 'worker' | 'load-balancer';
 
@@ -238,6 +238,8 @@ export interface ClusterModel {
   readonly file: string;
   readonly kubernetes: {
     readonly version: string;
+    /** False when the spec names no version and the toolkit's default applies (it moves with releases). */
+    readonly pinned: boolean;
     readonly minor: KubernetesMinor;
     readonly clusterDomain: string;
     /** The etcd image kubeadm deploys for this version (etcdImageFor). */
@@ -375,7 +377,8 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     nodesByPool.push(nodes);
   }
 
-  const minor = kubernetesMinor(spec.kubernetes.version);
+  const version = spec.kubernetes.version ?? DEFAULT_KUBERNETES_VERSION;
+  const minor = kubernetesMinor(version);
   if (!minor) return { issues };
 
   const os = NODE_OS[spec.nodeOs];
@@ -388,7 +391,7 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     name: spec.name,
     domain: spec.domain,
     file,
-    kubernetes: { version: spec.kubernetes.version, minor, clusterDomain: spec.kubernetes.clusterDomain, etcdImage: etcdImageFor(spec.kubernetes.version) },
+    kubernetes: { version, pinned: spec.kubernetes.version !== undefined, minor, clusterDomain: spec.kubernetes.clusterDomain, etcdImage: etcdImageFor(version) },
     network: {
       cidr: net.cidr,
       prefix: parseCidr(net.cidr).prefix,

@@ -20,7 +20,7 @@ export function specRules(spec: ClusterSpec): RuleResult {
   const warnings: SpecIssue[] = [];
   const err = (path: SpecPath, message: string, received: unknown) => errors.push({ path, message, received });
 
-  if (!kubernetesMinor(spec.kubernetes.version)) {
+  if (spec.kubernetes.version !== undefined && !kubernetesMinor(spec.kubernetes.version)) {
     err(['kubernetes', 'version'], `unsupported Kubernetes version; supported: ${supportedKubernetesVersions()}`, spec.kubernetes.version);
   }
   const cp = spec.controlPlane;

@@ -526,9 +526,9 @@ export const ClusterSpecSchema = z
       .strictObject({
         version: z
           .string()
-          .default(DEFAULT_KUBERNETES_VERSION)
+          .optional()
           .meta({ enum: supportedKubernetesVersionList() })
-          .describe(`Exact Kubernetes version (a quoted string). @default "${DEFAULT_KUBERNETES_VERSION}"`),
+          .describe(`Exact Kubernetes version (a quoted string). Pin it: the default is the newest patch of the default minor and moves with toolkit releases (synth then refuses a cluster that relied on it until you pin one). @default "${DEFAULT_KUBERNETES_VERSION}"`),
         clusterDomain: z.string().regex(DNS_NAME).default('cluster.local').describe('@default "cluster.local"'),
       })
       .prefault({})

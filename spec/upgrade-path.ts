@@ -35,10 +35,18 @@ export function versionChange(from: string, to: string): VersionChange | { reado
 
 /**
  * Issues for a spec whose cluster was last synthesized at `running` (undefined: a new cluster).
- * `source` names where `running` was read, for the message.
+ * `source` names where `running` was read, for the message. `pinned` false: the spec names no
+ * version and `wanted` is the toolkit's default, which moves with toolkit releases: a move is
+ * refused (never an upgrade nobody asked for, nor new nodes' kubelets newer than the API servers).
  */
-export function upgradePathIssues(running: string | undefined, wanted: string, source: string): SpecIssue[] {
+export function upgradePathIssues(running: string | undefined, wanted: string, source: string, pinned = true): SpecIssue[] {
   if (running === undefined) return [];
+  if (!pinned && running !== wanted) {
+    return [{
+      path: ['kubernetes', 'version'],
+      message: `not set, and the toolkit's default (${wanted}) is not the version this cluster runs (${running}, ${source}): set it to "${running}" to stay, or to "${wanted}" and run upgrade.sh`,
+    }];
+  }
   const change = versionChange(running, wanted);
   if (typeof change === 'string') return [];
   return [{
@@ -61,7 +69,7 @@ export function synthesizedVersion(distDir: string, name: string): string | unde
 /** Refuses every model whose version the cluster synthesized into `distDir` cannot upgrade to. */
 export function checkUpgradePaths(models: readonly ClusterModel[], distDir: string): void {
   const errors = models.flatMap((m) => {
-    const issues = upgradePathIssues(synthesizedVersion(distDir, m.name), m.kubernetes.version, `last synthesized in ${join(distDir, m.name, 'versions.json')}`);
+    const issues = upgradePathIssues(synthesizedVersion(distDir, m.name), m.kubernetes.version, `last synthesized in ${join(distDir, m.name, 'versions.json')}`, m.kubernetes.pinned);
     return issues.length > 0 ? [new SpecError(m.file, issues)] : [];
   });
   if (errors.length > 0) throw new SpecSetError(errors);

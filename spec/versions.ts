@@ -51,8 +51,15 @@ export const KUBERNETES_MATRIX: readonly KubernetesMinor[] = [
   },
 ];
 
-/** The version a spec gets when it names none: the product's design default. */
-export const DEFAULT_KUBERNETES_VERSION = '1.30.3';
+/** The minor a spec gets when it names no version. */
+export const DEFAULT_KUBERNETES_MINOR = '1.30';
+
+/**
+ * The version a spec gets when it names none: the newest patch we have checked of the default
+ * minor. It moves with toolkit releases, so a cluster that relies on it is refused at synth once
+ * it moved (spec/upgrade-path.ts): `npm run new` pins the version in the spec it writes.
+ */
+export const DEFAULT_KUBERNETES_VERSION = `${DEFAULT_KUBERNETES_MINOR}.${KUBERNETES_MATRIX.find((m) => m.minor === DEFAULT_KUBERNETES_MINOR)!.latestPatch}`;
 
 export function kubernetesMinor(version: string): KubernetesMinor | undefined {
   const match = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);

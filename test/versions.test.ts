@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_KUBERNETES_VERSION, etcdImageFor } from '../spec';
+import { etcdImageFor, loadSpecFile } from '../spec';
 
 /**
  * Versions live in spec/versions.ts; the shell scripts that build verify's tools read
@@ -8,12 +8,15 @@ import { DEFAULT_KUBERNETES_VERSION, etcdImageFor } from '../spec';
 const tools = JSON.parse(readFileSync('tools/versions.json', 'utf8')) as Record<string, string>;
 
 describe('tool versions agree with spec/versions.ts', () => {
-  test('verify builds the Kubernetes binaries of the default cluster version', () => {
-    expect(tools.kubernetes).toBe(DEFAULT_KUBERNETES_VERSION);
+  test('verify builds the Kubernetes binaries of the version every reference cluster pins', () => {
+    for (const file of ['clusters/lab.yaml', 'clusters/dev.yaml']) {
+      const model = loadSpecFile(file).model;
+      expect({ file, version: model.kubernetes.version, pinned: model.kubernetes.pinned }).toEqual({ file, version: tools.kubernetes, pinned: true });
+    }
   });
 
-  test('verify builds the etcd that kubeadm deploys for the default Kubernetes version', () => {
-    const image = etcdImageFor(DEFAULT_KUBERNETES_VERSION);
+  test('verify builds the etcd that kubeadm deploys for that Kubernetes version', () => {
+    const image = etcdImageFor(tools.kubernetes!);
     expect(image).toBe(`registry.k8s.io/etcd:${tools.etcd}-0`);
   });
 

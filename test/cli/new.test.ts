@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runNew } from '../../bin/new-cli';
 import { freeSlots } from '../../bin/new-spec';
 import { runSynth } from '../../bin/synth-cli';
-import { loadSpecFile, loadSpecSet, specFilesIn } from '../../spec';
+import { DEFAULT_KUBERNETES_VERSION, loadSpecFile, loadSpecSet, specFilesIn } from '../../spec';
 
 function run(fn: (argv: string[], io: never) => number, argv: string[]) {
   const r = { stdout: '', stderr: '' };
@@ -50,6 +50,8 @@ describe('npm run new -- <name>', () => {
     const otherIds = new Set(others.flatMap((m) => m.nodes.map((n) => n.vmId)));
     expect(prod.nodes.filter((n) => otherIds.has(n.vmId))).toEqual([]);
     expect(others.map((m) => m.loadBalancer.routerId)).not.toContain(prod.loadBalancer.routerId);
+    // THEN its Kubernetes version is pinned (a later toolkit's default never moves it)
+    expect(prod.kubernetes).toEqual(expect.objectContaining({ version: DEFAULT_KUBERNETES_VERSION, pinned: true }));
     // THEN every value the user must give is marked, and synth warns about the example ones
     const text = readFileSync(file, 'utf8');
     for (const field of ['domain:', 'endpoint:', 'hosts:', 'network:', 'authorizedKeys:', 'repoUrl:']) {

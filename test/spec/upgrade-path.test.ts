@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { runSynth } from '../../bin/synth-cli';
 import { runCdk8sApp } from '../../bin/cdk8s-run';
 import { runInfraApp } from '../../bin/cdktf-run';
-import { upgradePathIssues, versionChange } from '../../spec';
+import { DEFAULT_KUBERNETES_VERSION, KUBERNETES_MATRIX, upgradePathIssues, versionChange } from '../../spec';
 
 describe('versionChange: kubeadm upgrades one minor at a time, never down', () => {
   test.each([
@@ -75,5 +75,39 @@ describe('synth refuses a version the running cluster cannot take, and writes no
     const cdktf = errors();
     expect(runInfraApp({ clustersDir: join(root, 'clusters'), outdir: join(root, 'cdktf.out'), stderr: cdktf.io.stderr })).toBe(1);
     expect(cdktf.text()).toContain('kubernetes.version: downgrades are not supported');
+  });
+
+  const unpinned = () => readFileSync('clusters/lab.yaml', 'utf8').replace(/^kubernetes:\n {2}version: .*\n/m, '');
+
+  test('GIVEN lab last synthesized at 1.30.3 WHEN the spec names no version and the default is another THEN synth refuses, naming both versions, and writes nothing', () => {
+    // GIVEN the toolkit's default is not the version the cluster runs
+    expect(DEFAULT_KUBERNETES_VERSION).not.toBe('1.30.3');
+    writeFileSync(join(root, 'clusters', 'lab.yaml'), unpinned());
+    const e = errors();
+    expect(runSynth(['--spec', join(root, 'clusters', 'lab.yaml'), '--out', root], e.io)).toBe(1);
+    expect(e.text()).toMatch(new RegExp(`^error: .*clusters/lab\\.yaml: kubernetes\\.version: not set, and the toolkit's default \\(${DEFAULT_KUBERNETES_VERSION}\\) is not the version this cluster runs \\(1\\.30\\.3, last synthesized in .*\\): set it to "1\\.30\\.3" to stay, or to "${DEFAULT_KUBERNETES_VERSION}" and run upgrade\\.sh$`, 'm'));
+    expect(JSON.parse(readFileSync(join(root, 'dist', 'lab', 'versions.json'), 'utf8')).kubernetes).toBe('1.30.3');
+  });
+
+  test('GIVEN a new cluster (no versions.json) WHEN the spec names no version THEN it gets the newest checked patch of the default minor', () => {
+    rmSync(join(root, 'dist', 'lab', 'versions.json'));
+    writeFileSync(join(root, 'clusters', 'lab.yaml'), unpinned());
+    const quiet = { write: () => true };
+    expect(runSynth(['--spec', join(root, 'clusters', 'lab.yaml'), '--out', root], { stdout: quiet, stderr: quiet })).toBe(0);
+    const minor = KUBERNETES_MATRIX.find((m) => DEFAULT_KUBERNETES_VERSION.startsWith(`${m.minor}.`))!;
+    expect(DEFAULT_KUBERNETES_VERSION).toBe(`${minor.minor}.${minor.latestPatch}`);
+    expect(JSON.parse(readFileSync(join(root, 'dist', 'lab', 'versions.json'), 'utf8')).kubernetes).toBe(DEFAULT_KUBERNETES_VERSION);
+  });
+});
+
+describe('an unpinned version is accepted only while the default is what the cluster runs', () => {
+  test('GIVEN a cluster at the default WHEN the spec names no version THEN nothing is refused', () => {
+    expect(upgradePathIssues(DEFAULT_KUBERNETES_VERSION, DEFAULT_KUBERNETES_VERSION, 'x', false)).toEqual([]);
+  });
+
+  test('GIVEN a cluster at a newer version than the default WHEN the spec names none THEN it is refused (never a downgrade by omission)', () => {
+    expect(upgradePathIssues('1.31.4', DEFAULT_KUBERNETES_VERSION, 'x', false)).toEqual([
+      expect.objectContaining({ path: ['kubernetes', 'version'], message: expect.stringContaining('set it to "1.31.4" to stay') }),
+    ]);
   });
 });
