@@ -117,7 +117,8 @@ must_reject broken 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1:
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN"
 
 # GitOps trust (issue 13): a platform AppProject with '*' destinations and kinds, an apps project
-# whitelisting cluster-scoped objects, and a Flux apps Kustomization without its ServiceAccount.
+# whitelisting cluster-scoped objects, a subchart moved by namespaceOverride into a namespace the
+# platform project does not list, and a Flux apps Kustomization without its ServiceAccount.
 log "negative control: a platform project of '*' and an apps Kustomization without serviceAccountName must be rejected"
 TRUST="${TMP}/trust"
 ARGO_SRC="" FLUX_SRC=""
@@ -142,6 +143,10 @@ obj = yaml.safe_load(open(f))
 obj['spec']['clusterResourceWhitelist'] = [{'group': '*', 'kind': '*'}]
 obj['spec']['destinations'] = [x for x in obj['spec']['destinations'] if x['namespace'] != '!kube-system']
 yaml.safe_dump(obj, open(f, 'w'))
+f = f'{d}/argo/manifests/monitoring/Application.argocd.kube-prometheus-stack.yaml'
+obj = yaml.safe_load(open(f))
+obj['spec']['source']['helm']['valuesObject']['prometheus-node-exporter']['namespaceOverride'] = 'node-exporter-elsewhere'
+yaml.safe_dump(obj, open(f, 'w'))
 f = f'{d}/flux/manifests/gitops/Kustomization.flux-system.apps.yaml'
 obj = yaml.safe_load(open(f))
 del obj['spec']['serviceAccountName']
@@ -149,7 +154,7 @@ yaml.safe_dump(obj, open(f, 'w'))
 PY
 must_reject trust "destination {'namespace': '*'" "entry {'group': '*', 'kind': '*'} is a wildcard" \
   'allows cluster-scoped objects from the users' 'namespace kube-system (platform or Kubernetes) is not denied' \
-  'Kustomization apps has no serviceAccountName' \
+  'moves chart objects into node-exporter-elsewhere (namespaceOverride)' 'Kustomization apps has no serviceAccountName' \
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$TRUST/argo" "$TRUST/flux"
 
 # No chart default credential in effect (issue 13): every release's values coalesced with the
