@@ -10,7 +10,7 @@ import { renderKubeletCsrApproverScript, renderKubeletCsrApproverService, render
 import { isFirstControlPlane, renderKubeadmConfig, renderKubeadmInitConfig, renderKubeadmPatches } from './kubeadm';
 import { renderHaproxyConfig, renderKeepalivedCheckScript, renderKeepalivedConfig, runsLoadBalancer } from './load-balancer';
 import {
-  basePackages, renderAutoUpgrades, renderKubernetesAptSource, renderModulesLoad, renderOsAptSources, renderSysctl,
+  basePackages, renderAutoUpgrades, renderContainerdAptPreferences, renderKubernetesAptSource, renderModulesLoad, renderOsAptSources, renderSysctl,
   renderUnattendedUpgrades, runsKubernetes,
 } from './os';
 import { NODE_PATHS } from './paths';
@@ -45,6 +45,8 @@ export function nodeFiles(model: ClusterModel, node: NodeModel, secrets: Bootstr
   if (runsKubernetes(node)) {
     files.push(
       { path: '/etc/modules-load.d/pve-k8s.conf', content: renderModulesLoad() },
+      // Before the packages module installs containerd (init stage; packages run in the final stage).
+      { path: p.containerdAptPreferences, content: renderContainerdAptPreferences(model) },
       ...(sources.kubernetesSigningKey ? [{ path: p.kubernetesAptSpecKey, content: sources.kubernetesSigningKey }] : []),
       { path: p.kubernetesAptSource, content: renderKubernetesAptSource(model) },
       { path: p.containerdConfig, content: renderContainerdConfig(model), defer: true },

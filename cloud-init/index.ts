@@ -21,7 +21,7 @@ export {
   keepalivedPriority, KEEPALIVED_CHECK_WEIGHT,
 } from './load-balancer';
 export {
-  renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource,
+  renderSysctl, renderModulesLoad, renderAutoUpgrades, renderUnattendedUpgrades, renderKubernetesAptSource, renderContainerdAptPreferences,
   kubernetesAptRepo, kubernetesPackageVersion, criToolsPackageVersion, basePackages, runsKubernetes, HELD_PACKAGES,
 } from './os';
 export { renderArgoCdBootstrapValues, renderCiliumValues, renderGitopsRoot } from './addons';

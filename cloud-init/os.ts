@@ -49,12 +49,37 @@ export function renderSysctl(model: ClusterModel, node: NodeModel): string {
   return [...lines, ''].join('\n');
 }
 
+/**
+ * /etc/apt/preferences.d/pve-k8s-containerd.pref: containerd stays in the node OS's series
+ * (spec/versions.ts NODE_OS containerdSeries). Written in cloud-init's init stage (write_files),
+ * before its final stage installs the packages; apt and unattended-upgrades both follow it: the
+ * series' versions win (1001), every other version is never a candidate (-1), so an archive
+ * without the series fails the install instead of bringing another one.
+ */
+export function renderContainerdAptPreferences(model: ClusterModel): string {
+  const series = model.os.containerdSeries;
+  return [
+    `# Managed by pve-k8s cloud-init: containerd ${series}.x, the series of ${osName(model)} ${model.os.codename}, and no other.`,
+    'Package: containerd',
+    `Pin: version ${series}.*`,
+    'Pin-Priority: 1001',
+    '',
+    'Package: containerd',
+    'Pin: version *',
+    'Pin-Priority: -1',
+    '',
+  ].join('\n');
+}
+
 /** /etc/apt/apt.conf.d/20auto-upgrades: daily package lists and unattended (security) upgrades. */
 export function renderAutoUpgrades(): string {
   return ['APT::Periodic::Update-Package-Lists "1";', 'APT::Periodic::Unattended-Upgrade "1";', ''].join('\n');
 }
 
-/** Packages unattended-upgrades must never touch (they are also held with apt-mark). */
+/**
+ * Packages unattended-upgrades must never touch (they are also held with apt-mark). containerd is
+ * not among them: its security updates apply, inside the series its apt preferences pin.
+ */
 export const HELD_PACKAGES = ['kubeadm', 'kubelet', 'kubectl', 'cri-tools', 'kubernetes-cni'] as const;
 
 /**

@@ -20,6 +20,8 @@ export const NODE_PATHS = {
   bootstrapMode: '/var/lib/pve-k8s/bootstrap-mode',
   kubeadmPatches: '/etc/pve-k8s/kubeadm-patches',
   kubernetesAptSource: '/etc/pve-k8s/apt/kubernetes.list',
+  /** apt preferences keeping containerd in the node OS's series (no extension or .pref: apt skips other names). */
+  containerdAptPreferences: '/etc/apt/preferences.d/pve-k8s-containerd.pref',
   kubernetesAptKeyring: '/etc/apt/keyrings/kubernetes-apt-keyring.gpg',
   /** The spec's armored key of a Kubernetes package mirror (sources.kubernetesPackages.signingKey). */
   kubernetesAptSpecKey: '/etc/apt/keyrings/pve-k8s-kubernetes.asc',

@@ -105,8 +105,11 @@ export function requiredSecrets(model: ClusterModel, veleroRendered: boolean): R
         files: [{ key: VELERO_S3_SECRET.key, file: 'credentials-velero', holds: 'an AWS credentials file: [default], aws_access_key_id=..., aws_secret_access_key=...' }],
         notes: [
           'Velero\'s resource backups hold every backed-up Secret in clear JSON (only volume data goes through the',
-          'encrypted kopia repository): treat the bucket and these credentials like cluster-admin. Turn on the',
-          'bucket\'s default encryption and versioning, give these credentials access to this bucket only.',
+          `encrypted kopia repository). Velero writes them with server-side encryption (\`serverSideEncryption: ${model.backups.s3.serverSideEncryption}\`,`,
+          'SSE-S3; the store must support it, MinIO with a KMS configured, or Velero\'s uploads fail): that protects them',
+          'at rest on the storage, not from a reader: anyone with these credentials (or others that may read the',
+          'bucket) gets every Secret in clear. Treat the bucket and these credentials like cluster-admin: versioning',
+          'on, these credentials for this bucket only, read access for nobody else.',
         ],
       });
     }

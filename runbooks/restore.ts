@@ -3,7 +3,7 @@ import { renderKubeadmRebuildConfig } from '../cloud-init/kubeadm';
 import { NODE_PATHS } from '../cloud-init/paths';
 import { identityDecryptCommand, IDENTITY_FILES } from '../lifecycle/backup-identity';
 import type { ClusterModel } from '../spec';
-import { ETCD_BACKUP_DIR, ETCD_CLIENT, ETCD_S3_SSE } from '../manifests/addons/etcd-backup';
+import { ETCD_BACKUP_DIR, ETCD_CLIENT } from '../manifests/addons/etcd-backup';
 import { VELERO_NAMESPACE, VELERO_SCHEDULE } from '../manifests/addons/velero';
 import type { PlatformVersions } from '../manifests/versions';
 
@@ -112,7 +112,7 @@ export function snapshotStorage(model: ClusterModel): string[] {
   return [
     ...lines,
     `- Off-cluster: each snapshot is uploaded to \`s3://${bucket}/${prefix}<node>/\` with server-side encryption`,
-    `  (\`--sse ${ETCD_S3_SSE}\`, SSE-S3; an S3-compatible store must support it, e.g. MinIO with a KMS configured,`,
+    `  (\`--sse ${b.s3.serverSideEncryption}\`, SSE-S3; an S3-compatible store must support it, e.g. MinIO with a KMS configured,`,
     '  or the upload fails and the Job with it).',
     '- pve-k8s never deletes uploaded snapshots and does not configure the bucket: its retention and lock',
     '  are yours. Create the bucket with Object Lock (only possible at creation), a default retention in',

@@ -15,6 +15,8 @@
 # 4. Checks: `cloud-init schema --config-file` on every cloud-config,
 #    `shellcheck` and `bash -n` on every embedded bash script, `haproxy -c -f`
 #    on every haproxy.cfg, `keepalived -t -f` on every keepalived.conf, and
+#    `apt-cache policy` with every Debian 12 node's containerd apt preferences (this host's apt
+#    and bookworm archive: the candidate must be in the pinned series),
 #    `kubeadm config validate` on every kubeadm config when a kubeadm of that
 #    exact version exists in .cache/tools/bin (kubeadm-v<version> or kubeadm),
 #    built from the Go module proxy by scripts/cloud-init/build-kubeadm.sh
@@ -79,6 +81,7 @@ mapfile -t SCRIPTS < <(list scripts)
 mapfile -t HAPROXY < <(list haproxy)
 mapfile -t KEEPALIVED < <(list keepalived)
 mapfile -t KUBEADM < <(list kubeadm)
+mapfile -t APT_PREFS < <(list aptPreferences)
 
 # --- checks (each takes one file; non-zero = rejected, diagnostics on stdout) --
 check_schema() { cloud-init schema --config-file "$1" 2>&1; }
@@ -103,6 +106,19 @@ check_keepalived() {
   keepalived --config-test -f "$test" 2>&1
 }
 KUBEADM_BIN_DIR="$ROOT/.cache/tools/bin"
+# apt preferences, read by this host's real apt against its own Debian 12 archive (the e2e pool's
+# source): with the file as the only preferences part, containerd's candidate must be in the
+# series the file pins ("Pin: version <series>.*"). Ubuntu's files need an Ubuntu archive.
+check_apt_pin() {
+  local f=$1 dir series out cand
+  dir="$(mktemp -d "$WORK/apt-prefs.XXXXXX")"
+  cp "$f" "$dir/"
+  series="$(sed -n 's/^Pin: version \([0-9][0-9.]*\)\.\*$/\1/p' "$f" | head -1)"
+  out="$(apt-cache -o Dir::Etc::Preferences=/dev/null -o Dir::Etc::PreferencesParts="$dir" policy containerd 2>&1)"
+  cand="$(awk '/Candidate:/ {print $2}' <<<"$out")"
+  printf '%s\n' "$out"
+  [[ -n $series && $cand == "$series".* ]] || { echo "not valid: containerd candidate ${cand:-none} is outside the pinned series ${series:-none}"; return 1; }
+}
 check_kubeadm() { "$2" config validate --config "$1" 2>&1; }
 
 FAILED=0
@@ -143,6 +159,20 @@ run_check "shellcheck" check_shellcheck "${SCRIPTS[@]}"
 run_check "bash -n" check_bash_n "${SCRIPTS[@]}"
 run_check "haproxy -c" check_haproxy "${HAPROXY[@]}"
 run_check "keepalived -t" check_keepalived "${KEEPALIVED[@]}"
+DEBIAN_PREFS=() UBUNTU_PREFS=()
+for entry in "${APT_PREFS[@]}"; do
+  case ${entry#*$'\t'} in debian-12) DEBIAN_PREFS+=("${entry%%$'\t'*}") ;; ubuntu-24.04) UBUNTU_PREFS+=("${entry%%$'\t'*}") ;; esac
+done
+if ! grep -qx 'VERSION_CODENAME=bookworm' /etc/os-release; then
+  report FAIL "apt containerd pin" "needs a Debian 12 (bookworm) host: its apt and archive are the consumer of the debian-12 files"
+else
+  if ! apt-cache policy containerd 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    log "no containerd in this host's apt lists: apt-get update"
+    SUDO=(); [[ $(id -u) -eq 0 ]] || SUDO=(sudo)
+    "${SUDO[@]}" apt-get update -qq || die "apt-get update failed"
+  fi
+  run_check "apt containerd pin" check_apt_pin "${DEBIAN_PREFS[@]}"
+fi
 
 # kubeadm config validate, per Kubernetes version, with a kubeadm of exactly that version.
 declare -A KUBEADM_FILES=()
@@ -196,6 +226,9 @@ mkdir -p "$kdir"
 cp "$(dirname "${KEEPALIVED[0]}")/check_apiserver.sh" "$kdir/"
 sed 's/virtual_router_id [0-9]*/virtual_router_id 300/' "${KEEPALIVED[0]}" >"$kdir/keepalived.conf"
 expect_reject "keepalived -t" check_keepalived "$kdir/keepalived.conf"
+# apt preferences: an Ubuntu node's file (another series) must leave bookworm's containerd no candidate.
+[[ ${#UBUNTU_PREFS[@]} -gt 0 ]] || report FAIL "apt containerd pin" "negative control: no ubuntu-24.04 preferences rendered"
+[[ ${#UBUNTU_PREFS[@]} -gt 0 ]] && expect_reject "apt containerd pin" check_apt_pin "${UBUNTU_PREFS[0]}"
 if [[ -n ${KUBEADM_BIN:-} ]]; then
   sed 's/^kind: ClusterConfiguration/kind: ClusterConfiguration\nnotAField: 1/; s/podSubnet: .*/podSubnet: not-a-cidr/' \
     "$(printf '%s' "${KUBEADM_FILES[$("$KUBEADM_BIN" version -o short | sed 's/^v//')]}" | xargs grep -l '^kind: ClusterConfiguration' | head -1)" \

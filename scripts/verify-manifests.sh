@@ -8,6 +8,8 @@
 #     tenants never reach the node network and sit under a cluster-wide Cilium policy
 #   - GitOps trust (scripts/manifests/projects.py): the platform AppProject names its namespaces and
 #     cluster-scoped kinds and holds every rendered object; the users' folder is scoped apart
+#   - backup bucket encryption (scripts/manifests/sse.py): every Velero BackupStorageLocation and
+#     every AWS CLI upload (etcd snapshots) asks for server-side encryption
 # Renders fresh into a temp dir (as specified + Flux, options and Gateway API variants), then proves the check can fail
 # by validating a deliberately broken copy. Fails loudly; never skips.
 #
@@ -117,7 +119,8 @@ must_reject broken 'Namespace v1: Kubernetes' 'IPAddressPool metallb.io/v1beta1:
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$BROKEN"
 
 # GitOps trust (issue 13): a platform AppProject with '*' destinations and kinds, an apps project
-# whitelisting cluster-scoped objects, and a Flux apps Kustomization without its ServiceAccount.
+# whitelisting cluster-scoped objects, a subchart moved by namespaceOverride into a namespace the
+# platform project does not list, and a Flux apps Kustomization without its ServiceAccount.
 log "negative control: a platform project of '*' and an apps Kustomization without serviceAccountName must be rejected"
 TRUST="${TMP}/trust"
 ARGO_SRC="" FLUX_SRC=""
@@ -142,6 +145,10 @@ obj = yaml.safe_load(open(f))
 obj['spec']['clusterResourceWhitelist'] = [{'group': '*', 'kind': '*'}]
 obj['spec']['destinations'] = [x for x in obj['spec']['destinations'] if x['namespace'] != '!kube-system']
 yaml.safe_dump(obj, open(f, 'w'))
+f = f'{d}/argo/manifests/monitoring/Application.argocd.kube-prometheus-stack.yaml'
+obj = yaml.safe_load(open(f))
+obj['spec']['source']['helm']['valuesObject']['prometheus-node-exporter']['namespaceOverride'] = 'node-exporter-elsewhere'
+yaml.safe_dump(obj, open(f, 'w'))
 f = f'{d}/flux/manifests/gitops/Kustomization.flux-system.apps.yaml'
 obj = yaml.safe_load(open(f))
 del obj['spec']['serviceAccountName']
@@ -149,8 +156,32 @@ yaml.safe_dump(obj, open(f, 'w'))
 PY
 must_reject trust "destination {'namespace': '*'" "entry {'group': '*', 'kind': '*'} is a wildcard" \
   'allows cluster-scoped objects from the users' 'namespace kube-system (platform or Kubernetes) is not denied' \
-  'Kustomization apps has no serviceAccountName' \
+  'moves chart objects into node-exporter-elsewhere (namespaceOverride)' 'Kustomization apps has no serviceAccountName' \
   -- python3 "${HERE}/verify.py" "$UPSTREAM" "$TRUST/argo" "$TRUST/flux"
+
+# Backup bucket encryption (issue 13): a BackupStorageLocation and an etcd snapshot upload
+# without server-side encryption.
+log "negative control: a BackupStorageLocation and an etcd snapshot upload without server-side encryption must be rejected"
+SSE_SRC=""
+for d in "${DISTS[@]}"; do compgen -G "$d/manifests/velero-config/BackupStorageLocation.*.yaml" >/dev/null && { SSE_SRC=$d; break; }; done
+[[ -n "$SSE_SRC" ]] || die "negative control: no render with a BackupStorageLocation to break"
+NOSSE="${TMP}/no-sse"
+cp -r "$SSE_SRC" "$NOSSE"
+python3 - "$NOSSE" <<'PY'
+import glob, sys, yaml
+d = sys.argv[1]
+for f in glob.glob(f'{d}/manifests/velero-config/BackupStorageLocation.*.yaml'):
+    obj = yaml.safe_load(open(f))
+    del obj['spec']['config']['serverSideEncryption']
+    yaml.safe_dump(obj, open(f, 'w'))
+f = sorted(glob.glob(f'{d}/manifests/etcd-backup/CronJob.*.yaml'))[0]
+text = open(f).read()
+assert ' --sse AES256 ' in text, f
+open(f, 'w').write(text.replace(' --sse AES256 ', ' '))
+PY
+must_reject no-sse 'BackupStorageLocation default asks for no server-side encryption' 'upload without server-side encryption' \
+  -- python3 "${HERE}/verify.py" "$UPSTREAM" "$NOSSE"
+[[ $(grep -c ' FAIL ' "${TMP}/no-sse.log") == 2 ]] || { cat "${TMP}/no-sse.log" >&2; die "negative control no-sse: expected exactly those two failures"; }
 
 # No chart default credential in effect (issue 13): every release's values coalesced with the
 # chart's upstream values.yaml, against the known defaults of scripts/manifests/chart-credentials.json.

@@ -109,6 +109,25 @@ export interface StorageModel {
   readonly nfs?: { readonly server: string; readonly share: string };
 }
 
+/**
+ * Server-side encryption every object the cluster writes to the backup bucket asks for: SSE-S3
+ * (`AES256`, the store's own keys; the spec names no KMS key). The etcd snapshot upload (`aws s3 cp
+ * --sse`) and Velero's BackupStorageLocation (velero-plugin-for-aws `serverSideEncryption`) both
+ * read it from here. An S3-compatible store must support it (MinIO: with a KMS configured).
+ */
+export const BACKUP_BUCKET_SSE = 'AES256';
+
+/** The backup bucket (spec addons.backups.s3) with its encryption decided. */
+export interface BackupBucketModel extends Readonly<NonNullable<SpecAddons['backups']['s3']>> {
+  readonly serverSideEncryption: typeof BACKUP_BUCKET_SSE;
+}
+
+/** etcd snapshots and Velero (spec addons.backups). */
+export interface BackupsModel extends Readonly<Omit<SpecAddons['backups'], 's3'>> {
+  /** @default none (no off-cluster copy, no Velero) */
+  readonly s3?: BackupBucketModel;
+}
+
 /** The API load balancer (spec loadBalancer). */
 export interface LoadBalancerModel {
   /** colocated: HAProxy + Keepalived on every control plane; dedicated: on two load-balancer VMs. */
@@ -270,7 +289,7 @@ export interface ClusterModel {
   readonly containerd: { readonly registryMirrors: readonly Readonly<ClusterSpec['containerd']['registryMirrors'][number]>[] };
   readonly state: StateModel;
   readonly certManager: { /** addons.certManager.acmeEmail, else admin@<domain>. */ readonly acmeEmail: string };
-  readonly backups: Readonly<SpecAddons['backups']>;
+  readonly backups: BackupsModel;
   readonly monitoring: Readonly<SpecAddons['monitoring']>;
   readonly logging: Readonly<SpecAddons['logging']>;
   readonly harbor: Readonly<SpecAddons['harbor']>;
@@ -435,13 +454,18 @@ export function deriveModel(spec: ClusterSpec, file: string): { model?: ClusterM
     containerd: { registryMirrors: spec.containerd.registryMirrors },
     state: stateOf(spec),
     certManager: { acmeEmail: spec.addons.certManager.acmeEmail ?? `admin@${spec.domain}` },
-    backups: spec.addons.backups,
+    backups: backupsOf(spec.addons.backups),
     monitoring: spec.addons.monitoring,
     logging: spec.addons.logging,
     harbor: spec.addons.harbor,
     tenants: spec.addons.tenants,
   };
   return { model, issues };
+}
+
+function backupsOf(b: SpecAddons['backups']): BackupsModel {
+  const { s3, ...rest } = b;
+  return s3 ? { ...rest, s3: { ...s3, serverSideEncryption: BACKUP_BUCKET_SSE } } : rest;
 }
 
 /** A custom image URL gets a cluster-prefixed file name and only the spec's checksum; the default image its pinned one. */

@@ -121,6 +121,13 @@ export interface NodeOsRelease {
   readonly image: { readonly url: string; readonly fileName: string; readonly checksum?: { readonly algorithm: 'sha256' | 'sha512'; readonly value: string } };
   /** Archive components the nodes install from (an OS package mirror must carry them). */
   readonly components: readonly string[];
+  /**
+   * The containerd series the release's archive ships (major.minor). An apt preferences file
+   * (cloud-init/os.ts) keeps the install and unattended upgrades inside it (the series' security
+   * updates still apply) and refuses every other version, so a new series (containerd 2.x reads
+   * our config version 2 differently) arrives only with a toolkit change.
+   */
+  readonly containerdSeries: string;
 }
 
 export const NODE_OS: Readonly<Record<NodeOsId, NodeOsRelease>> = {
@@ -130,6 +137,7 @@ export const NODE_OS: Readonly<Record<NodeOsId, NodeOsRelease>> = {
     codename: UBUNTU_IMAGE.release,
     image: { url: UBUNTU_IMAGE.url, fileName: UBUNTU_IMAGE.fileName },
     components: ['main', 'restricted', 'universe', 'multiverse'],
+    containerdSeries: '1.7',
   },
   'debian-12': {
     id: 'debian-12',
@@ -137,12 +145,14 @@ export const NODE_OS: Readonly<Record<NodeOsId, NodeOsRelease>> = {
     codename: DEBIAN_IMAGE.release,
     image: { url: DEBIAN_IMAGE.url, fileName: DEBIAN_IMAGE.fileName, checksum: DEBIAN_IMAGE.checksum },
     components: ['main'],
+    containerdSeries: '1.6',
   },
 };
 
 /**
  * Node packages, the same names on Ubuntu 24.04 and Debian 12. containerd comes from the
- * distribution's archive: 1.7.x on noble, 1.6.x on bookworm (both read config version 2).
+ * distribution's archive, pinned to its series (NODE_OS containerdSeries): 1.7.x on noble, 1.6.x
+ * on bookworm (both read config version 2).
  */
 export const NODE_PACKAGES = {
   containerd: 'containerd',

@@ -19,8 +19,6 @@ export const ETCD_BACKUP_DIR = '/var/lib/etcd-backup';
 export const ETCD_S3_SECRET = 'etcd-backup-s3';
 const PKI = '/etc/kubernetes/pki/etcd';
 const INCOMING = '/incoming';
-/** Server-side encryption every upload asks for (SSE-S3; an S3-compatible store must support it, MinIO with a KMS). */
-export const ETCD_S3_SSE = 'AES256';
 
 /** How etcdctl reaches the local etcd member of a kubeadm control plane (used by the Job and RESTORE.md). */
 export const ETCD_CLIENT = {
@@ -106,7 +104,7 @@ export class EtcdBackupChart extends AddonChart {
       const target = `s3://${s3.bucket}/etcd/${model.name}/${node.name}`;
       initContainers.push({
         name: 'upload', image: assertPinnedImage(versions.images.awsCli), command: ['/bin/sh', '-c'],
-        args: [`set -eu\naws --endpoint-url "${s3.endpoint}" s3 cp --sse ${ETCD_S3_SSE} ${INCOMING}/snapshot.db "${target}/etcd-snapshot-$(date -u +%Y%m%dT%H%M%SZ).db"`],
+        args: [`set -eu\naws --endpoint-url "${s3.endpoint}" s3 cp --sse ${s3.serverSideEncryption} ${INCOMING}/snapshot.db "${target}/etcd-snapshot-$(date -u +%Y%m%dT%H%M%SZ).db"`],
         env: [
           { name: 'AWS_DEFAULT_REGION', value: s3.region },
           { name: 'AWS_ACCESS_KEY_ID', valueFrom: { secretKeyRef: { name: ETCD_S3_SECRET, key: 'AWS_ACCESS_KEY_ID' } } },

@@ -16,6 +16,12 @@ import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
 import { LARGE, MEDIUM, resources, SMALL } from './resources';
 
 export const MONITORING_NAMESPACE = 'monitoring';
+/**
+ * node-exporter's own namespace: the one monitoring component that needs the host (hostNetwork,
+ * hostPID, / mounted), kept apart so that Grafana, Prometheus and Alertmanager are not in a
+ * privileged namespace (the chart's `prometheus-node-exporter.namespaceOverride`).
+ */
+export const NODE_EXPORTER_NAMESPACE = 'monitoring-node';
 /** Existing Secret (keys admin-user, admin-password) holding Grafana's admin login. */
 export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
 
@@ -30,9 +36,21 @@ export class MonitoringChart extends AddonChart {
     const { model } = platform;
     const mon = model.monitoring;
     platform.addNamespace({
-      name: MONITORING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
-      reason: 'node-exporter needs hostNetwork, hostPID and hostPath mounts of / to report node metrics',
+      name: MONITORING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'baseline',
+      // Grafana chart 10.3.0 (the subchart of kube-prometheus-stack 79.12.0): initChownData is on by
+      // default (the volume's owner is handed to uid 472; local-path volumes ignore fsGroup). The
+      // operator's Prometheus and Alertmanager, the operator, its webhook Jobs and kube-state-metrics
+      // run non-root with RuntimeDefault seccomp and every capability dropped.
+      reason: 'Grafana\'s init-chown-data container runs as root with the CHOWN capability to give its volume to Grafana\'s user (restricted refuses both)',
+      // Prometheus reaches node-exporter (host network, port 9100) through egress-nodes.
       allow: ['apiserver', 'same-namespace', 'from-ingress', 'from-nodes', 'egress-cluster', 'egress-nodes'],
+    });
+    platform.addNamespace({
+      name: NODE_EXPORTER_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'privileged',
+      reason: 'node-exporter needs hostNetwork, hostPID and hostPath mounts of / to report node metrics',
+      // Its pods run on the host network, where no NetworkPolicy selects them (Prometheus scrapes
+      // them through the monitoring namespace's egress-nodes); they call nothing.
+      allow: [],
     });
     const grafanaTls = 'grafana-tls';
     // The grafana subchart's Service: <release>-grafana, port 80 (service.port) -> 3000 (service.targetPort).
@@ -82,7 +100,7 @@ export class MonitoringChart extends AddonChart {
         },
         prometheusOperator: { resources: MEDIUM },
         'kube-state-metrics': { resources: resources('10m', '64Mi', '200m', '256Mi') },
-        'prometheus-node-exporter': { resources: SMALL },
+        'prometheus-node-exporter': { namespaceOverride: NODE_EXPORTER_NAMESPACE, resources: SMALL },
         // Cilium replaces kube-proxy; without it kubeadm runs kube-proxy (metrics on 127.0.0.1 only: not scraped).
         kubeProxy: { enabled: false },
         kubeEtcd: {

@@ -58,7 +58,9 @@ export class VeleroChart extends AddonChart {
         provider: 'aws',
         default: true,
         objectStorage: { bucket: s3.bucket, prefix: `velero/${model.name}` },
-        config: { region: s3.region, s3Url: s3.endpoint, s3ForcePathStyle: 'true' },
+        // Resource backups (every Secret in clear inside the tarball) and logs are written with
+        // server-side encryption; kopia encrypts the volume data itself with velero-repo-credentials.
+        config: { region: s3.region, s3Url: s3.endpoint, s3ForcePathStyle: 'true', serverSideEncryption: s3.serverSideEncryption },
         credential: { name: VELERO_S3_SECRET.name, key: VELERO_S3_SECRET.key },
       },
     });

@@ -14,7 +14,8 @@ export interface ChartFootprint {
   /** Cluster-scoped kinds the chart's templates (and its CRD folder) create. */
   readonly clusterKinds: readonly GroupKind[];
   /**
-   * Namespaces besides the release's own that the chart writes objects into.
+   * Namespaces besides the release's own that the chart writes objects into whatever the values
+   * (those a `namespaceOverride` value chooses are added by chartFootprint).
    * @default []
    */
   readonly namespaces?: readonly string[];
@@ -62,10 +63,24 @@ export const CHART_FOOTPRINTS: Readonly<Record<string, ChartFootprint>> = {
   'metrics-server': { clusterKinds: [...RBAC, { group: 'apiregistration.k8s.io', kind: 'APIService' }] },
 };
 
+/**
+ * The namespaces the values move a chart's or a subchart's objects to: the charts' common
+ * `namespaceOverride` key, at the top level or in a subchart's section (e.g. kube-prometheus-stack's
+ * `prometheus-node-exporter.namespaceOverride`). scripts/manifests/projects.py checks the same keys
+ * in the rendered Applications.
+ */
+export function namespaceOverrides(values: Readonly<Record<string, unknown>>): string[] {
+  const sections = [values, ...Object.values(values).filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v))];
+  return sections.map((s) => s.namespaceOverride).filter((ns): ns is string => typeof ns === 'string' && ns !== '');
+}
+
 /** The cluster-scoped kinds and other namespaces of one chart rendered with `values`. */
 export function chartFootprint(chart: string, values: Readonly<Record<string, unknown>>): { readonly clusterKinds: readonly GroupKind[]; readonly namespaces: readonly string[] } {
   const footprint = CHART_FOOTPRINTS[chart];
   if (!footprint) throw new Error(`chart without a declared footprint (manifests/gitops/chart-footprint.ts), received: ${JSON.stringify(chart)}`);
   const optional = (footprint.optionalKinds ?? []).filter((o) => o.when(values)).map((o) => o.kind);
-  return { clusterKinds: [...footprint.clusterKinds, ...optional], namespaces: footprint.namespaces ?? [] };
+  return {
+    clusterKinds: [...footprint.clusterKinds, ...optional],
+    namespaces: [...new Set([...(footprint.namespaces ?? []), ...namespaceOverrides(values)])],
+  };
 }

@@ -8,7 +8,8 @@
  *
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
  *
- * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm } (paths); scripts
+ * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm, aptPreferences }
+ * (paths; kubeadm with the Kubernetes version, aptPreferences with the node OS id); scripts
  * include each cluster's upgrade.sh, remove-node.sh, backup-identity.sh and their node parts.
  */
 'use strict';
@@ -86,7 +87,7 @@ const models = files.map((f) => spec.loadSpecFile(f).model);
 const ha = models.reduce((a, b) => (b.controlPlanes.length > a.controlPlanes.length ? b : a));
 models.push(...variants(ha.file));
 
-const manifest = { cloudConfigs: [], scripts: [], haproxy: [], keepalived: [], kubeadm: [] };
+const manifest = { cloudConfigs: [], scripts: [], haproxy: [], keepalived: [], kubeadm: [], aptPreferences: [] };
 for (const model of models) {
   for (const node of model.nodes) {
     const dir = path.join(outDir, model.name, node.name);
@@ -105,6 +106,7 @@ for (const model of models) {
       if (f.path.endsWith('/haproxy.cfg')) manifest.haproxy.push(dest);
       if (f.path.endsWith('/keepalived.conf')) manifest.keepalived.push(dest);
       if (/\/kubeadm(-init)?\.yaml$/.test(f.path)) manifest.kubeadm.push({ file: dest, version: model.kubernetes.version });
+      if (f.path.startsWith('/etc/apt/preferences.d/')) manifest.aptPreferences.push({ file: dest, version: model.os.id });
     }
   }
 }

@@ -5,7 +5,8 @@ Argo CD (an AppProject named platform exists):
    group or kind (a project with them lets whoever pushes to the repository be cluster-admin).
 2. Every object synth renders is inside it: a namespaced object's namespace is a destination, a
    cluster-scoped object's kind is whitelisted; every platform Application's destination namespace
-   is a destination.
+   is a destination, and so is every namespace its Helm values move objects to (a `namespaceOverride`
+   at the top level or in a subchart's section, e.g. node-exporter's own namespace).
 3. The apps project (the users' folder) whitelists no wildcard kind (only the spec's
    addons.gitops.appsClusterKinds, none by default), denies kube-system and
    every platform namespace ('!ns' before its '*'), and the apps Application uses it.
@@ -27,6 +28,12 @@ def _group(api_version):
     return api_version.split('/')[0] if '/' in api_version else ''
 
 
+def _namespace_overrides(values):
+    """The namespaces a release's values move a chart's or a subchart's objects to (manifests/gitops/chart-footprint.ts)."""
+    sections = [values] + [v for v in values.values() if isinstance(v, dict)]
+    return sorted({s['namespaceOverride'] for s in sections if isinstance(s.get('namespaceOverride'), str) and s['namespaceOverride']})
+
+
 def _argo(objs):
     out = []
     projects = {o['metadata']['name']: o for _, o in objs if o.get('kind') == 'AppProject'}
@@ -46,6 +53,10 @@ def _argo(objs):
             ns = o['spec']['destination'].get('namespace')
             if proj == 'platform' and ns and ns not in allowed_ns:
                 out.append(f'{rel}: Application {o["metadata"]["name"]} deploys into {ns}, not a destination of the platform project')
+            values = o['spec'].get('source', {}).get('helm', {}).get('valuesObject') or {}
+            for override in _namespace_overrides(values):
+                if proj == 'platform' and override not in allowed_ns:
+                    out.append(f'{rel}: Application {o["metadata"]["name"]} moves chart objects into {override} (namespaceOverride), not a destination of the platform project')
             continue
         if _cluster_scoped(o):
             key = (_group(o['apiVersion']), o['kind'])

@@ -13,6 +13,8 @@
 4. GitOps trust (projects.py): the platform AppProject names its namespaces and cluster-scoped
    kinds and holds every rendered object; the users' folder has its own project (Argo CD) or
    identity (Flux) without cluster-scoped or platform rights.
+5. Backup bucket encryption (sse.py): every Velero BackupStorageLocation and every AWS CLI upload
+   (the etcd snapshot CronJobs) asks for server-side encryption.
 Exits non-zero on the first class of failure after reporting all of them; never skips silently.
 """
 import copy
@@ -31,6 +33,7 @@ import yaml
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import netpol  # noqa: E402
 import projects  # noqa: E402
+import sse  # noqa: E402
 
 K8S_VERSION = '1.30.0'
 # Some upstream CRDs list "=" as an enum value, which PyYAML resolves to the obscure !!value tag.
@@ -303,6 +306,11 @@ def main():
         for p in trust:
             fail(f'{dist}: GitOps trust: {p}')
         print(f'  GitOps trust (project scope, users\' folder identity): {len(trust)} problem(s)', flush=True)
+        unencrypted = sse.problems(objs)
+        for p in unencrypted:
+            fail(f'{dist}: backup bucket encryption: {p}')
+        bsls, uploads = sse.counts(objs)
+        print(f'  backup bucket encryption: {bsls} BackupStorageLocation(s), {uploads} S3 upload(s), {len(unencrypted)} problem(s)', flush=True)
         for rel, obj in objs:
             r = releases_of(obj)
             if not r:

@@ -134,8 +134,8 @@ describe('kubeadm config', () => {
 
   test('GIVEN an add-on switched off WHEN exemptions are derived THEN its namespace is no longer exempt', () => {
     const without = podSecurityExemptNamespaces(manifestFacts(labWith((d) => { d.addons.monitoring = { enabled: false }; })));
-    expect(podSecurityExemptNamespaces(manifestFacts(lab()))).toContain('monitoring');
-    expect(without).not.toContain('monitoring');
+    expect(podSecurityExemptNamespaces(manifestFacts(lab()))).toContain('monitoring-node');
+    expect(without).not.toContain('monitoring-node');
     expect(without).toContain('kube-system');
   });
 

@@ -37,6 +37,35 @@ describe('node operating system and runtime', () => {
     expect(conf).toContain('Unattended-Upgrade::Automatic-Reboot "false";');
   });
 
+  test.each([
+    ['ubuntu-24.04', 'noble', '1.7'],
+    ['debian-12', 'bookworm', '1.6'],
+  ])('GIVEN nodeOs %s WHEN a Kubernetes node is rendered THEN apt preferences, written before the packages install, keep containerd in %s\'s %s series and refuse every other version', (os, codename, series) => {
+    const model = labWith((d) => { d.nodeOs = os; });
+    expect(model.os.containerdSeries).toBe(series);
+    for (const name of ['lab-cp-1', 'lab-worker-1']) {
+      const cc = cloudConfig(model, name);
+      const entry = cc.write_files.find((f: { path: string }) => f.path === NODE_PATHS.containerdAptPreferences)!;
+      expect(entry).toBeDefined();
+      expect(entry.defer).toBeUndefined(); // init stage: before cloud-init's final-stage package install
+      expect(NODE_PATHS.containerdAptPreferences).toMatch(/^\/etc\/apt\/preferences\.d\/[A-Za-z0-9_.-]+\.pref$/);
+      const stanzas = (entry.content as string).split('\n\n').map((s) => s.split('\n').filter((l) => !l.startsWith('#')));
+      expect(stanzas).toEqual([
+        ['Package: containerd', `Pin: version ${series}.*`, 'Pin-Priority: 1001'],
+        ['Package: containerd', 'Pin: version *', 'Pin-Priority: -1', ''],
+      ]);
+      expect(entry.content).toContain(codename);
+      // Security updates still reach containerd: not on the unattended-upgrades blacklist.
+      expect(fileIn(cc, '/etc/apt/apt.conf.d/52pve-k8s-unattended-upgrades')).not.toContain('"containerd"');
+    }
+  });
+
+  test('GIVEN dedicated load balancers WHEN one is rendered THEN it gets no containerd and no containerd preferences', () => {
+    const cc = cloudConfig(labDedicated(), 'lab-lb-1');
+    expect(cc.packages).not.toContain('containerd');
+    expect(fileIn(cc, NODE_PATHS.containerdAptPreferences)).toBeUndefined();
+  });
+
   test('containerd comes from Ubuntu and uses the systemd cgroup driver', () => {
     expect(cloudConfig(lab(), 'lab-worker-1').packages).toContain('containerd');
     expect(renderContainerdConfig(lab())).toMatch(/^ {2}SystemdCgroup = true$/m);
