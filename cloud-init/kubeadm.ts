@@ -6,7 +6,7 @@
  */
 import { toYaml } from '../format/yaml';
 import type { ClusterModel, NodeModel } from '../spec';
-import { apiServerCertSans, BOOTSTRAP_TOKEN_TTL, etcdMetricsUrls, KUBELET_SERVING_CERTS } from '../facts';
+import { API_AUDIT_LOG, apiServerCertSans, BOOTSTRAP_TOKEN_TTL, etcdMetricsUrls, KUBELET_SERVING_CERTS } from '../facts';
 import { runsLoadBalancer } from './load-balancer';
 import { CRI_SOCKET, NODE_PATHS } from './paths';
 import { type BootstrapSecrets, yamlSecret } from './secrets';
@@ -79,11 +79,11 @@ export function clusterConfiguration(model: ClusterModel): Doc {
   const apiServer: Doc = {
     certSANs: apiServerCertSans(model),
     extraArgs: extraArgs(model, {
-      'audit-log-path': `${p.auditLogDir}/audit.log`,
+      'audit-log-path': API_AUDIT_LOG.path,
       'audit-policy-file': p.auditPolicy,
-      'audit-log-maxage': '30',
-      'audit-log-maxbackup': '10',
-      'audit-log-maxsize': '100',
+      'audit-log-maxage': String(API_AUDIT_LOG.maxAgeDays),
+      'audit-log-maxbackup': String(API_AUDIT_LOG.maxBackups),
+      'audit-log-maxsize': String(API_AUDIT_LOG.maxSizeMb),
       'encryption-provider-config': p.encryptionConfig,
       // Pod Security default and exemptions for unlabelled namespaces (renderAdmissionConfig).
       'admission-control-config-file': p.admissionConfig,

@@ -1,4 +1,6 @@
 /** Where the bootstrap puts things on a node. One place, so scripts, configs and docs agree. */
+import { API_AUDIT_LOG } from '../facts/audit-log';
+
 export const NODE_PATHS = {
   /** Every bootstrap step logs here (and to cloud-init's output log). */
   log: '/var/log/pve-k8s-bootstrap.log',
@@ -33,7 +35,8 @@ export const NODE_PATHS = {
   argocdValues: '/etc/pve-k8s/argocd-values.yaml',
   auditPolicyDir: '/etc/kubernetes/audit',
   auditPolicy: '/etc/kubernetes/audit/policy.yaml',
-  auditLogDir: '/var/log/kubernetes/audit',
+  /** kube-apiserver's audit log folder (facts/audit-log.ts: the logging add-on tails it too). */
+  auditLogDir: API_AUDIT_LOG.dir,
   encryptionDir: '/etc/kubernetes/encryption',
   encryptionConfig: '/etc/kubernetes/encryption/config.yaml',
   admissionDir: '/etc/kubernetes/admission',

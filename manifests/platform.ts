@@ -22,6 +22,8 @@ export type NetworkAllow =
   | 'from-ingress'
   /** ingress from Prometheus (metrics scraping). */
   | 'from-monitoring'
+  /** ingress to Loki's push port from the API audit log shipper (logging-audit.ts). */
+  | 'from-audit-shipper'
   /** ingress from the node network: API server calling webhooks, kubelet probes. */
   | 'from-nodes'
   /** ingress on 80/443 from anywhere (the ingress controller's LoadBalancer). */
@@ -31,7 +33,9 @@ export type NetworkAllow =
   /** egress to every pod in the cluster (Prometheus scraping, ingress controller upstreams). */
   | 'egress-cluster'
   /** egress to the node network (scraping node exporters, kubelets, control-plane metrics). */
-  | 'egress-nodes';
+  | 'egress-nodes'
+  /** egress to Loki's pods on its push port only (a log shipper in another namespace). */
+  | 'egress-loki';
 
 export interface NamespaceRequest {
   readonly name: string;

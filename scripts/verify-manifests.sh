@@ -6,6 +6,8 @@
 #   - no chart default credential in effect (credentials.py, chart-credentials.json)
 #   - NetworkPolicy scoping (scripts/manifests/netpol.py): cross-namespace allows name pods and ports,
 #     tenants never reach the node network and sit under a cluster-wide Cilium policy
+#   - API audit log shipping (scripts/manifests/audit.py): with logging on, the alloy-audit DaemonSet
+#     tails exactly kube-apiserver's --audit-log-path (facts/audit-log.ts) on the control planes
 #   - GitOps trust (scripts/manifests/projects.py): the platform AppProject names its namespaces and
 #     cluster-scoped kinds and holds every rendered object; the users' folder is scoped apart
 #   - backup bucket encryption (scripts/manifests/sse.py): every Velero BackupStorageLocation and
@@ -219,4 +221,39 @@ printf '\nnewComponent:\n  adminPassword: "changeme"\n' >> "$(ls "$NEWCHART"/har
 must_reject new-default 'newComponent.adminPassword that chart-credentials.json does not classify' \
   -- python3 "${HERE}/credentials.py" "$NEWCHART" "$CRED_SRC"
 [[ $(grep -c ' FAIL ' "${TMP}/new-default.log") == 1 ]] || { cat "${TMP}/new-default.log" >&2; die "negative control new-default: expected exactly that one failure"; }
+
+# API audit log shipping (issue 13): the path is the constant cloud-init gives kubeadm's
+# --audit-log-path (facts/audit-log.ts), read from the build, never retyped here.
+[[ -f "${ROOT}/lib/facts/audit-log.js" ]] || (cd "$ROOT" && npx tsc -p scripts/manifests/tsconfig.json) || die "TypeScript build of facts/ failed"
+AUDIT_LOG_PATH="$(node -p "require(process.argv[1]).API_AUDIT_LOG.path" "${ROOT}/lib/facts/audit-log.js")" || die "cannot read API_AUDIT_LOG.path"
+log "audit log shipping: with logging on, alloy-audit tails ${AUDIT_LOG_PATH} on the control planes"
+python3 "${HERE}/audit.py" "$AUDIT_LOG_PATH" "${DISTS[@]}" || die "the API audit log is not shipped as required"
+
+log "negative control: an audit shipper tailing another file, writable, with a capability, and one with no shipper, must be rejected"
+AUDIT_SRC=""
+for d in "${DISTS[@]}"; do compgen -G "$d/manifests/logging/*alloy-audit.yaml" >/dev/null && { AUDIT_SRC=$d; break; }; done
+[[ -n "$AUDIT_SRC" ]] || die "negative control: no render with the audit shipper to break"
+AUDIT_BAD="${TMP}/audit-bad"
+mkdir -p "$AUDIT_BAD"
+cp -r "$AUDIT_SRC" "$AUDIT_BAD/drifted"
+cp -r "$AUDIT_SRC" "$AUDIT_BAD/missing"
+python3 - "$AUDIT_BAD" <<'PY'
+import glob, os, sys, yaml
+d = sys.argv[1]
+for f in glob.glob(f'{d}/drifted/manifests/logging/*alloy-audit.yaml'):
+    obj = yaml.safe_load(open(f))
+    v = obj['spec']['source']['helm']['valuesObject'] if obj['kind'] == 'Application' else obj['spec']['values']
+    v['alloy']['configMap']['content'] = v['alloy']['configMap']['content'].replace('/audit.log"', '/audit-old.log"')
+    for m in v['alloy']['mounts']['extra']:
+        m.pop('readOnly', None)
+    v['alloy']['securityContext']['capabilities']['add'] = ['DAC_OVERRIDE']
+    v['controller'].pop('tolerations')
+    yaml.safe_dump(obj, open(f, 'w'))
+for f in glob.glob(f'{d}/missing/manifests/logging/*alloy-audit.yaml'):
+    os.remove(f)
+PY
+must_reject audit-drifted 'not exactly kube-apiserver' 'not read-only at' 'not drop [ALL] with nothing added' 'control-plane NoSchedule toleration' \
+  -- python3 "${HERE}/audit.py" "$AUDIT_LOG_PATH" "$AUDIT_BAD/drifted"
+must_reject audit-missing 'no release alloy-audit ships the API audit log' \
+  -- python3 "${HERE}/audit.py" "$AUDIT_LOG_PATH" "$AUDIT_BAD/missing"
 log "OK"

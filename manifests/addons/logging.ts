@@ -1,10 +1,12 @@
 /**
  * Logging: Loki (single binary, filesystem storage on the default StorageClass) and Grafana
- * Alloy as the collector (a DaemonSet reading pod logs through the Kubernetes API).
+ * Alloy as the collector (a DaemonSet reading pod logs through the Kubernetes API), and a second
+ * Alloy on the control planes shipping kube-apiserver's audit log (logging-audit.ts).
  */
 import type { Construct } from 'constructs';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
+import { addAuditShipper } from './logging-audit';
 import { MEDIUM, resources } from './resources';
 import { storageRelease } from './storage';
 
@@ -58,7 +60,7 @@ export class LoggingChart extends AddonChart {
     platform.addNamespace({
       name: LOGGING_NAMESPACE, addon: this.addon, version: this.version, podSecurity: 'baseline',
       reason: 'the Alloy chart runs its collector as root without a seccomp profile; no host access is used',
-      allow: ['apiserver', 'same-namespace', 'from-monitoring'],
+      allow: ['apiserver', 'same-namespace', 'from-monitoring', 'from-audit-shipper'],
     });
     const storageClass = platform.storageClass;
     this.addRelease({
@@ -95,5 +97,6 @@ export class LoggingChart extends AddonChart {
         alloy: { configMap: { create: true, content: alloyConfig(push) }, resources: MEDIUM },
       },
     });
+    addAuditShipper(this, push, 'loki');
   }
 }

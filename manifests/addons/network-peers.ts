@@ -9,6 +9,7 @@ import { CERT_MANAGER_NAMESPACE } from './cert-manager';
 import { HARBOR_NAMESPACE } from './harbor';
 import { INGRESS_NAMESPACE } from './ingress';
 import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
+import { AUDIT_SHIPPER_NAMESPACE, AUDIT_SHIPPER_PODS } from './logging-audit';
 import { METALLB_NAMESPACE } from './metallb';
 import { VELERO_NAMESPACE } from './velero';
 
@@ -16,6 +17,10 @@ export type PodLabels = Readonly<Record<string, string>>;
 
 /** kube-prometheus-stack's Prometheus pods (the operator labels them with the name "prometheus"). */
 export const PROMETHEUS_PODS: PodLabels = { 'app.kubernetes.io/name': 'prometheus' };
+/** The Loki chart's pods (namespace LOGGING_NAMESPACE; single binary: they serve push and query on LOKI_PORT). */
+export const LOKI_PODS: PodLabels = { 'app.kubernetes.io/name': 'loki' };
+/** The API audit log shipper's pods and namespace (Loki's only client outside its namespace besides Grafana). */
+export const AUDIT_SHIPPER = { namespace: AUDIT_SHIPPER_NAMESPACE, pods: AUDIT_SHIPPER_PODS } as const;
 /** The grafana subchart's pods. */
 export const GRAFANA_PODS: PodLabels = { 'app.kubernetes.io/name': 'grafana' };
 
@@ -58,9 +63,9 @@ export function monitoringTargets(model: ClusterModel, namespace: string): reado
     }
     case LOGGING_NAMESPACE:
       return [
-        { from: 'prometheus', pods: { 'app.kubernetes.io/name': 'loki' }, ports: [LOKI_PORT], why: 'Loki metrics' },
+        { from: 'prometheus', pods: LOKI_PODS, ports: [LOKI_PORT], why: 'Loki metrics' },
         { from: 'prometheus', pods: { 'app.kubernetes.io/name': 'alloy' }, ports: [12345], why: 'Alloy metrics' },
-        { from: 'grafana', pods: { 'app.kubernetes.io/name': 'loki' }, ports: [LOKI_PORT], why: 'the Grafana Loki data source' },
+        { from: 'grafana', pods: LOKI_PODS, ports: [LOKI_PORT], why: 'the Grafana Loki data source' },
       ];
     case METALLB_NAMESPACE:
       return [{ from: 'prometheus', pods: { 'app.kubernetes.io/name': 'metallb', 'app.kubernetes.io/component': 'controller' }, ports: [7472], why: 'MetalLB controller metrics' }];

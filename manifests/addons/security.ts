@@ -8,8 +8,9 @@ import { k8s } from 'cdk8s-plus-30';
 import { AddonChart } from '../addon-chart';
 import type { NamespaceRequest, NetworkAllow, Platform, PodSecurityLevel } from '../platform';
 import { INGRESS_NAMESPACE } from './ingress';
+import { LOGGING_NAMESPACE, LOKI_PORT } from './logging';
 import { MONITORING_NAMESPACE } from './monitoring';
-import { GRAFANA_PODS, ingressControllerPods, monitoringTargets, PROMETHEUS_PODS, TENANT_PORT_NAMES, type PodLabels } from './network-peers';
+import { AUDIT_SHIPPER, GRAFANA_PODS, ingressControllerPods, LOKI_PODS, monitoringTargets, PROMETHEUS_PODS, TENANT_PORT_NAMES, type PodLabels } from './network-peers';
 
 export const PSA_REASON_ANNOTATION = 'platform.pve-k8s.io/pod-security-reason';
 const ALLOW_REASON_ANNOTATION = 'platform.pve-k8s.io/reason';
@@ -108,6 +109,17 @@ export function allowRules(platform: Platform, allow: NetworkAllow, namespace: s
     }
     case 'from-monitoring':
       return fromMonitoring(platform, namespace, tenant);
+    case 'from-audit-shipper':
+      return [{
+        reason: `the API audit log shipper (namespace ${AUDIT_SHIPPER.namespace}) pushes to Loki: its pods only, port ${LOKI_PORT} only`,
+        pods: LOKI_PODS,
+        ingress: [{ from: [podsIn(AUDIT_SHIPPER.namespace, AUDIT_SHIPPER.pods)], ports: [tcp(LOKI_PORT)] }],
+      }];
+    case 'egress-loki':
+      return [{
+        reason: `pushes logs to Loki (namespace ${LOGGING_NAMESPACE}): its pods only, port ${LOKI_PORT} only`,
+        egress: [{ to: [podsIn(LOGGING_NAMESPACE, LOKI_PODS)], ports: [tcp(LOKI_PORT)] }],
+      }];
     case 'from-nodes':
       return [{ reason: 'the API server calls admission webhooks and kubelets probe pods from the node network', ingress: [{ from: [{ ipBlock: { cidr: net.cidr } }] }] }];
     case 'http-from-anywhere':

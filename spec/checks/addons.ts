@@ -16,7 +16,7 @@ import { noCredentials } from './urls';
 export const RESERVED_NAMESPACES: readonly string[] = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease',
   'argocd', 'flux-system', 'cert-manager', 'etcd-backup', 'gateway', 'harbor', 'ingress', 'local-path-storage',
-  'logging', 'metallb-system', 'monitoring', 'monitoring-node', 'velero',
+  'logging', 'logging-audit', 'metallb-system', 'monitoring', 'monitoring-node', 'velero',
 ];
 
 /** S3 bucket naming rules (AWS; MinIO and Ceph RGW follow them for DNS-style access). */
