@@ -396,7 +396,7 @@ if (( VARIANTS )); then # the options variant has a tenant (scripts/manifests/re
   options=("${WORK}"/variants/options/*/manifests)
   shopt -u nullglob
   (( ${#options[@]} > 0 )) || die "no options (tenant) variant rendered"
-  tenant_issuer_checks "${options[0]}"
+  tenant_issuer_checks "${options[0]}" "<tenant variant>${options[0]#"${WORK}"/variants}"
 fi
 
 log "summary (kube-apiserver ${K8S_VERSION}, Pod Security warnings: ${PSA_WARNINGS}):"
