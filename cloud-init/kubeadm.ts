@@ -73,6 +73,18 @@ function localApiEndpoint(model: ClusterModel, node: NodeModel): Doc {
   return { advertiseAddress: node.ip, bindPort: model.network.apiServerPort };
 }
 
+/**
+ * kube-apiserver's enabled admission plugins. With tenants, AlwaysPullImages (CIS 1.2.11): a
+ * tenant's pod cannot start from a private image another tenant's credentials pulled onto the node.
+ * Without tenants it stays off: every pod start would depend on the registry.
+ */
+export function admissionPlugins(model: ClusterModel): string[] {
+  return [
+    'NodeRestriction', 'NamespaceLifecycle', 'ServiceAccount', 'DenyServiceExternalIPs', 'PodSecurity',
+    ...(model.tenants.length > 0 ? ['AlwaysPullImages'] : []),
+  ];
+}
+
 export function clusterConfiguration(model: ClusterModel): Doc {
   const v4 = isV1beta4(model);
   const p = NODE_PATHS;
@@ -90,7 +102,8 @@ export function clusterConfiguration(model: ClusterModel): Doc {
       profiling: 'false',
       // CIS 1.2.3 DenyServiceExternalIPs; kubeadm's default is NodeRestriction alone (CIS 1.2.14);
       // NamespaceLifecycle, ServiceAccount and PodSecurity are on by default, listed so scanners see them.
-      'enable-admission-plugins': 'NodeRestriction,NamespaceLifecycle,ServiceAccount,DenyServiceExternalIPs,PodSecurity',
+      // CIS 1.2.11 AlwaysPullImages when the spec declares tenants (admissionPlugins).
+      'enable-admission-plugins': admissionPlugins(model).join(','),
       'service-account-lookup': 'true',
       // CIS 1.2.29 and 1.2.30: strong ciphers only; projected tokens keep their real expiry.
       'tls-cipher-suites': TLS_CIPHER_SUITES.join(','),

@@ -8,7 +8,9 @@
 # control plane's AdmissionConfiguration is loaded by the real kube-apiserver and probed, with
 # two negative controls (kubeadm's privileged default must fail the probes; a malformed file must
 # stop kube-apiserver). Then OPERATIONS.md's Secret encryption key rotation, run as written
-# (scripts/apiserver/encryption-rotation.sh), with its negative control.
+# (scripts/apiserver/encryption-rotation.sh), with its negative control. Last (default mode), the
+# tenant variant's ValidatingAdmissionPolicies are created for real and probed: tenants may not
+# issue from a ClusterIssuer (scripts/apiserver/tenant-issuers.sh), with its negative control.
 #
 #   bash scripts/verify-apiserver.sh                 # every dist/*/manifests, plus fresh renders of
 #                                                    # clusters/*.yaml with the gateway-api ingress option
@@ -361,6 +363,9 @@ source "${HERE}/encryption-rotation.sh"
 # shellcheck source=scripts/apiserver/audit.sh
 source "${HERE}/audit.sh"
 (( $# > 0 )) || audit_checks
+# ---------------------------------------------------------------- tenants and the platform CA
+# shellcheck source=scripts/apiserver/tenant-issuers.sh
+source "${HERE}/tenant-issuers.sh"
 
 start_apiserver
 install_upstream_crds
@@ -386,6 +391,13 @@ for t in "${TARGETS[@]}"; do
   label="$(rel "$t")"; label="${label/#"${WORK}"\/variants/<gateway-api variant>}"
   check "$label" "$t"
 done
+if (( VARIANTS )); then # the options variant has a tenant (scripts/manifests/render-variants.js)
+  shopt -s nullglob
+  options=("${WORK}"/variants/options/*/manifests)
+  shopt -u nullglob
+  (( ${#options[@]} > 0 )) || die "no options (tenant) variant rendered"
+  tenant_issuer_checks "${options[0]}" "<tenant variant>${options[0]#"${WORK}"/variants}"
+fi
 
 log "summary (kube-apiserver ${K8S_VERSION}, Pod Security warnings: ${PSA_WARNINGS}):"
 for s in "${SUMMARY[@]}"; do log "  $s"; done

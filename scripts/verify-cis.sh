@@ -19,9 +19,11 @@
 #    with scripts/cis/check.py, and runs checkov's Kubernetes checks (incl. the CKV_K8S_68+
 #    component-flag checks) on the static pod manifests. Accepted deviations and skips are read
 #    from verify-skips.yaml (cis: and checkov: scan static-pods).
+#    With tenants (render-all.js's variant with a tenant): 1.2.11 passes with its skip removed.
 # 4. Negative controls: the same pipeline must fail for a kubeadm config with profiling on and
 #    for one with etcd's metrics on 0.0.0.0 (the project's item pve-k8s.etcd-metrics), without
-#    --kubelet-certificate-authority (1.2.5) and with serverTLSBootstrap false (4.2.9), and a skips
+#    --kubelet-certificate-authority (1.2.5) and with serverTLSBootstrap false (4.2.9), a reference
+#    cluster (no tenants) without the 1.2.11 skip must fail 1.2.11, and a skips
 #    file accepting an item that passes must be reported stale.
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -125,6 +127,40 @@ for t in "${TARGETS[@]}"; do
 done
 [[ ${#ROOTS[@]} -gt 0 ]] || die "nothing rendered"
 
+# CIS 1.2.11 with tenants: the reference clusters declare none (1.2.11 is an accepted deviation
+# there); the render's variant with a tenant must pass 1.2.11 with that skip removed.
+echo "== tenant variant: AlwaysPullImages (CIS 1.2.11 without its skip) =="
+NO_1211="$WORK/skips-without-1.2.11.yaml"
+"$PY" - "$SKIPS" "$NO_1211" <<'PY' || die "could not write the skips without 1.2.11"
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+n = len(d['cis'])
+d['cis'] = [c for c in d['cis'] if c.get('id') != '1.2.11']
+assert len(d['cis']) == n - 1, '1.2.11 is not an accepted deviation in verify-skips.yaml'
+yaml.safe_dump(d, open(sys.argv[2], 'w'), sort_keys=False)
+PY
+IFS=$'\t' read -r tcluster tnode tversion tfiles < <(node -e '
+  const path = require("path"), fs = require("fs");
+  const m = require(process.argv[1]);
+  for (const k of m.kubeadm) {
+    const [cluster, node] = path.relative(path.dirname(process.argv[1]), k.file).split(path.sep);
+    if (m.tenantClusters.includes(cluster) && /^kind: InitConfiguration$/m.test(fs.readFileSync(k.file, "utf8"))) {
+      console.log([cluster, node, k.version, path.join(path.dirname(process.argv[1]), cluster, node, "files")].join("\t"));
+      break;
+    }
+  }' "$WORK/render/manifest.json")
+[[ -n ${tcluster:-} ]] || die "the render has no control plane of a spec with tenants (scripts/cloud-init/render-all.js)"
+troot="$WORK/root-$tcluster"
+cp -a "$tfiles" "$troot"
+render_root "$(kubeadm_for "$tversion")" "$tnode" "$troot" || die "kubeadm failed on the tenant variant $tcluster"
+if out="$(cis_check "$troot" "$NO_1211")"; then
+  report PASS "cis-1.11 tenant variant $tcluster ($tnode)" "$(grep -E '^PASS +1\.2\.11 ' <<<"$out" | cut -c1-110)"
+else
+  printf '%s\n' "$out" | grep -E '^(FAIL|STALE)' | sed "s/^/  [$tcluster] /"
+  report FAIL "cis-1.11 tenant variant $tcluster ($tnode)" "$(tail -1 <<<"$out")"
+fi
+# (Its negative control, with the others below: a tenant-free reference cluster fails 1.2.11.)
+
 echo "== negative controls (each must be rejected) =="
 IFS=$'\t' read -r cluster node version files <<<"${TARGETS[0]}"
 # broken_root NAME PYTHON: a copy of the first target's files whose ClusterConfiguration `c`
@@ -144,10 +180,10 @@ yaml.safe_dump_all(docs, open(p, 'w'), sort_keys=False)
 PY
   echo "$bad"
 }
-# cis_must_fail CHECK ITEM ROOTFS WHAT: the CIS table must fail, and on ITEM.
+# cis_must_fail CHECK ITEM ROOTFS WHAT [SKIPS]: the CIS table must fail, and on ITEM.
 cis_must_fail() {
   local out pattern="^FAIL *${2//./\\.} "
-  if out="$(cis_check "$3")"; then
+  if out="$(cis_check "$3" "${5:-}")"; then
     report FAIL "$1" "accepted $4"
   elif grep -q "$pattern" <<<"$out"; then
     report PASS "$1" "$(grep "$pattern" <<<"$out" | cut -c1-110)"
@@ -156,6 +192,7 @@ cis_must_fail() {
   fi
 }
 
+cis_must_fail "cis rejects a tenant-free cluster without the 1.2.11 skip" 1.2.11 "${ROOTS[0]}" "AlwaysPullImages off (no tenants) with 1.2.11 not accepted" "$NO_1211"
 # A kubeadm config with profiling on for kube-apiserver: CIS 1.2.15 and checkov CKV_K8S_90 must fail.
 bad="$(broken_root profiling "
 a = c['apiServer']['extraArgs']

@@ -380,6 +380,9 @@ export const AddonsSchema = z
             })
             .prefault({})
             .describe('ResourceQuota of the namespace.'),
+          loadBalancerAddresses: IpRangeSchema.optional().describe(
+            'Addresses MetalLB hands to LoadBalancer Services of this tenant: its own IPAddressPool, serving only its namespace. Inside the node network; outside network.metallb (the platform pool, which never serves tenant namespaces), the VIP, the gateway, every node IP and other tenants\' ranges. @default none: the tenant gets no LoadBalancer address',
+          ),
         }),
       )
       .default([])

@@ -16,6 +16,13 @@ export const ACME_ISSUERS = {
   staging: { name: 'letsencrypt-staging', server: 'https://acme-staging-v02.api.letsencrypt.org/directory' },
   production: { name: 'letsencrypt-production', server: 'https://acme-v02.api.letsencrypt.org/directory' },
 } as const;
+/** Annotations with which cert-manager's ingress-shim issues from a ClusterIssuer (Ingress, Gateway). */
+export const CLUSTER_ISSUER_ANNOTATIONS = { name: 'cert-manager.io/cluster-issuer', kind: 'cert-manager.io/issuer-kind' } as const;
+
+/** Names of the ClusterIssuers this add-on renders, sorted (tenants may use none of them). */
+export function platformClusterIssuers(platform: Platform): string[] {
+  return [SELF_SIGNED_ISSUER, platform.platformIssuer, ...Object.values(ACME_ISSUERS).map((a) => a.name)].sort();
+}
 
 export class CertManagerChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {

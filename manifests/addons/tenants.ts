@@ -2,13 +2,15 @@
  * Tenant namespaces from the spec: restricted PSA, default deny, RoleBindings of the spec's
  * groups to the built-in admin/edit/view ClusterRoles, a namespaced Role for reading events and
  * quota, a ResourceQuota and a LimitRange (so pods without resources still fit the quota); with
- * Cilium, a cluster-wide policy tenants cannot delete that keeps them off the node network.
+ * Cilium, a cluster-wide policy tenants cannot delete that keeps them off the node network; and
+ * ValidatingAdmissionPolicies keeping tenants off the platform's ClusterIssuers.
  */
 import type { Construct } from 'constructs';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import type { ClusterSpec } from '../../spec';
 import { AddonChart } from '../addon-chart';
+import { CLUSTER_ISSUER_ANNOTATIONS, platformClusterIssuers } from './cert-manager';
 import { renderFluxAppsRoleBinding } from '../gitops/flux';
 import type { Platform } from '../platform';
 import { renderNamespace } from './security';
@@ -16,13 +18,70 @@ import { renderNamespace } from './security';
 type Tenant = ClusterSpec['addons']['tenants'][number];
 /** The CiliumClusterwideNetworkPolicy every tenant namespace is under. */
 export const TENANT_BASELINE_POLICY = 'pve-k8s-tenant-baseline';
+/** The ValidatingAdmissionPolicies (each with a binding of the same name) tenants are under. */
+export const TENANT_ISSUER_POLICIES = { issuerRef: 'pve-k8s-tenant-issuer-ref', annotations: 'pve-k8s-tenant-cluster-issuer-annotations' } as const;
 const q = (v: string | number) => k8s.Quantity.fromString(String(v));
+
+/** A cluster-scoped object as plain data (apiVersion, kind, metadata, spec). */
+export interface PlainObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string };
+  readonly spec: Record<string, unknown>;
+}
+
+/**
+ * ValidatingAdmissionPolicies (admissionregistration.k8s.io/v1) and their Deny bindings: in the
+ * tenant namespaces (selected by the kubernetes.io/metadata.name label kube-apiserver sets and
+ * nobody can change), no cert-manager Certificate or CertificateRequest may name a ClusterIssuer
+ * (any: the platform's are cluster-wide, a namespaced Issuer is the tenant's own), and no Ingress or
+ * Gateway may ask ingress-shim for one by annotation. The policies cover every user, cert-manager
+ * included: a Certificate ingress-shim would create from such an Ingress is refused the same way.
+ */
+export function tenantIssuerPolicies(tenants: readonly string[], clusterIssuers: readonly string[]): PlainObject[] {
+  if (tenants.length === 0) return [];
+  const match = (resourceRules: { apiGroups: string[]; resources: string[] }[]) => ({
+    namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...tenants] }] },
+    resourceRules: resourceRules.map((r) => ({ ...r, apiVersions: ['*'], operations: ['CREATE', 'UPDATE'] })),
+  });
+  const platform = `the platform's ClusterIssuers (${clusterIssuers.join(', ')}) are not for tenant namespaces: create a namespaced Issuer`;
+  const policy = (name: string, spec: Record<string, unknown>): PlainObject[] => [
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy', metadata: { name }, spec: { failurePolicy: 'Fail', ...spec } },
+    { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding', metadata: { name }, spec: { policyName: name, validationActions: ['Deny'] } },
+  ];
+  const a = (key: string) => `object.metadata.annotations['${key}']`;
+  const has = (key: string) => `'${key}' in object.metadata.annotations`;
+  const { name: byName, kind: byKind } = CLUSTER_ISSUER_ANNOTATIONS;
+  return [
+    ...policy(TENANT_ISSUER_POLICIES.issuerRef, {
+      matchConstraints: match([{ apiGroups: ['cert-manager.io'], resources: ['certificates', 'certificaterequests'] }]),
+      validations: [{
+        expression: "!has(object.spec.issuerRef.kind) || object.spec.issuerRef.kind != 'ClusterIssuer'",
+        message: `issuerRef.kind ClusterIssuer is refused in tenant namespaces: ${platform}`,
+        reason: 'Forbidden',
+      }],
+    }),
+    ...policy(TENANT_ISSUER_POLICIES.annotations, {
+      matchConstraints: match([
+        { apiGroups: ['networking.k8s.io'], resources: ['ingresses'] },
+        { apiGroups: ['gateway.networking.k8s.io'], resources: ['gateways'] },
+      ]),
+      validations: [{
+        expression: `!has(object.metadata.annotations) || (!(${has(byName)}) && (!(${has(byKind)}) || ${a(byKind)} != 'ClusterIssuer'))`,
+        message: `the annotations ${byName} and ${byKind}: ClusterIssuer are refused in tenant namespaces: ${platform} (annotation cert-manager.io/issuer)`,
+        reason: 'Forbidden',
+      }],
+    }),
+  ];
+}
 
 export class TenantsChart extends AddonChart {
   constructor(scope: Construct, id: string, platform: Platform) {
     super(scope, id, platform, { addon: 'tenants', version: `k8s-${platform.model.kubernetes.version}` });
     for (const tenant of platform.model.tenants) this.tenant(tenant);
     if (platform.model.tenants.length > 0 && platform.model.cni === 'cilium') this.baseline();
+    const policies = tenantIssuerPolicies(platform.model.tenants.map((t) => t.name), platformClusterIssuers(platform));
+    for (const obj of policies) new ApiObject(this, `${obj.kind}-${obj.metadata.name}`, obj);
   }
 
   /**

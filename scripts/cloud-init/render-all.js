@@ -2,14 +2,15 @@
 /*
  * Renders every node of every cluster spec (plus variants of the HA one covering the other
  * Kubernetes minors, Flux, the gateway-api ingress option, the dedicated load-balancer mode,
- * Debian 12 nodes and every package/chart mirror)
+ * Debian 12 nodes and every package/chart mirror with a tenant)
  * into OUT_DIR with dummy but format-valid secrets, and extracts each cloud-config's write_files. Used by
  * scripts/verify-cloud-init.sh; needs the compiled lib/ (npx tsc -p .).
  *
  *   node scripts/cloud-init/render-all.js OUT_DIR clusters/lab.yaml clusters/dev.yaml ...
  *
  * Writes OUT_DIR/manifest.json: { cloudConfigs, scripts, haproxy, keepalived, kubeadm, aptPreferences }
- * (paths; kubeadm with the Kubernetes version, aptPreferences with the node OS id); scripts
+ * (paths; kubeadm with the Kubernetes version, aptPreferences with the node OS id) and
+ * tenantClusters (names of the renders whose spec declares tenants); scripts
  * include each cluster's upgrade.sh, remove-node.sh, backup-identity.sh and their node parts.
  */
 'use strict';
@@ -77,7 +78,8 @@ function variants(file) {
     helm: { baseUrl: 'http://mirror.example.internal/helm' },
     charts: { repository: 'oci://registry.example.internal/charts' },
   };
-  mir.addons = { ...(mir.addons || {}), gitops: { engine: 'argocd', repoUrl: 'https://git.example.internal/platform/clusters.git' } };
+  // ... and a tenant: kube-apiserver gets AlwaysPullImages (verify-cis checks CIS 1.2.11 on it).
+  mir.addons = { ...(mir.addons || {}), gitops: { engine: 'argocd', repoUrl: 'https://git.example.internal/platform/clusters.git' }, tenants: [{ name: 'verify-tenant' }] };
   out.push(mir);
   return out.map((d) => spec.loadSpecDocument(d, `${file} (variant ${d.name})`).model);
 }
@@ -87,7 +89,7 @@ const models = files.map((f) => spec.loadSpecFile(f).model);
 const ha = models.reduce((a, b) => (b.controlPlanes.length > a.controlPlanes.length ? b : a));
 models.push(...variants(ha.file));
 
-const manifest = { cloudConfigs: [], scripts: [], haproxy: [], keepalived: [], kubeadm: [], aptPreferences: [] };
+const manifest = { cloudConfigs: [], scripts: [], haproxy: [], keepalived: [], kubeadm: [], aptPreferences: [], tenantClusters: models.filter((m) => m.tenants.length > 0).map((m) => m.name) };
 for (const model of models) {
   for (const node of model.nodes) {
     const dir = path.join(outDir, model.name, node.name);

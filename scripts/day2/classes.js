@@ -64,6 +64,9 @@ const classes = [
   { name: 'reorder the PVE hosts (placement moves)', spec: (d) => { d.proxmox.hosts.reverse(); } },
   { name: 'nodeOs ubuntu-24.04 -> debian-12', spec: (d) => { d.nodeOs = 'debian-12'; } },
   { name: 'addons.cni cilium -> none', spec: (d) => { d.addons.cni = 'none'; } },
+  // Tenants: the control planes' kubeadm config gains AlwaysPullImages (day-1 user data, ignored);
+  // the admission policies and MetalLB pools live in dist/ only.
+  { name: 'addons.tenants (a tenant with its own MetalLB range)', spec: (d) => { d.addons.tenants = [{ name: 'team-a', loadBalancerAddresses: { start: '10.20.0.230', end: '10.20.0.239' } }]; } },
   { name: 'network.ntp (site time servers)', spec: (d) => { d.network.ntp = ['ntp1.lab.example.internal', '10.20.0.2']; } },
   { name: 'change the cloud image', spec: (d) => { d.image = { url: 'https://cloud-images.lab.example.internal/noble-server-cloudimg-amd64-20990101.img' }; } },
   // The Proxmox firewall: enabling it creates the firewall objects and flips the VMs' network

@@ -1,6 +1,6 @@
 // Renders every clusters/*.yaml into <out>/<name>/ as written, and into <out>/flux/<name>/ with
 // addons.gitops.engine = "flux", and into <out>/options/<name>/ with S3 backups (Velero), a
-// tenant, HTTPS repository credentials, SOPS decryption and signed commits as well, into <out>/trust/<name>/ the same
+// tenant (with its own MetalLB range), HTTPS repository credentials, SOPS decryption and signed commits as well, into <out>/trust/<name>/ the same
 // with Argo CD, single sign-on and the server's ingress allowlist, and into <out>/gateway/<name>/ (as specified) and <out>/gateway-flux/<name>/ with
 // addons.ingress.controller = "gateway-api" (and SSH repository credentials), so verify covers both GitOps renderings, the Gateway
 // API option and the optional objects.
@@ -22,7 +22,11 @@ for (const file of specFilesIn(join(root, 'clusters'))) {
   synthManifests(loadSpecText(yaml.dump(doc), file).model, join(out, 'flux', model.name));
   // Options the reference specs leave off: S3 (etcd upload + Velero) and a tenant namespace.
   doc.addons.backups = { ...(doc.addons.backups ?? {}), s3: { endpoint: 'https://s3.verify.invalid', bucket: `${model.name}-backups` } };
-  doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'] }];
+  // The tenant has its own MetalLB range (an IPAddressPool checked against the CRD): the 10th to
+  // 13th addresses after the platform pool (the spec loader refuses it if that is not free).
+  const after = (ip, n) => { const v = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0) + n; return [24, 16, 8, 0].map((s) => Math.floor(v / 2 ** s) % 256).join('.'); };
+  const loadBalancerAddresses = { start: after(doc.network.metallb.end, 10), end: after(doc.network.metallb.end, 13) };
+  doc.addons.tenants = [{ name: 'verify-tenant', adminGroups: ['verify-admins'], viewGroups: ['verify-viewers'], loadBalancerAddresses }];
   // A private repository over HTTPS (Flux: the root GitRepository's secretRef).
   // ... and SOPS-encrypted Secrets in apps/<name>/ (the Kustomization apps decrypts; a throwaway key's public half).
   if (doc.addons.gitops.repoUrl) {

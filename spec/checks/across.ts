@@ -44,28 +44,39 @@ function vmIdIssue(a: ClusterModel, b: ClusterModel): SpecIssue[] {
   return issues;
 }
 
-function pool(m: ClusterModel): IpRange {
-  return { start: ipToInt(m.network.metallb.start), end: ipToInt(m.network.metallb.end) };
+/** A range MetalLB hands out: the platform pool, or a tenant's own (addons.tenants[].loadBalancerAddresses). */
+interface LbRange {
+  readonly range: IpRange;
+  readonly what: string;
+  readonly path: readonly (string | number)[];
+  readonly received: { readonly start: string; readonly end: string };
+}
+
+function lbRanges(m: ClusterModel): LbRange[] {
+  const of = (r: { readonly start: string; readonly end: string }, what: string, path: readonly (string | number)[]): LbRange => ({
+    range: { start: ipToInt(r.start), end: ipToInt(r.end) }, what: `${what} ${r.start}-${r.end}`, path, received: r,
+  });
+  return [
+    of(m.network.metallb, 'the MetalLB range', ['network', 'metallb']),
+    ...m.tenants.flatMap((t, i) => (t.loadBalancerAddresses ? [of(t.loadBalancerAddresses, `tenant ${t.name}'s MetalLB range`, ['addons', 'tenants', i, 'loadBalancerAddresses'])] : [])),
+  ];
 }
 
 function metallbIssues(a: ClusterModel, b: ClusterModel): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  const [pa, pb] = [pool(a), pool(b)];
-  const range = (m: ClusterModel) => `${m.network.metallb.start}-${m.network.metallb.end}`;
-  if (pa.start <= pb.end && pb.start <= pa.end) {
-    issues.push({ path: ['network', 'metallb'], message: `overlaps the MetalLB range ${range(a)} of ${a.name} in ${a.file} on the same network`, received: b.network.metallb });
-  }
+  const [ra, rb] = [lbRanges(a), lbRanges(b)];
   const taken: [string, string][] = [[a.network.vip, `the VIP of ${a.name}`], ...a.nodes.map((n): [string, string] => [n.ip, `node ${n.name}`])];
-  for (const [ip, what] of taken) {
-    if (rangeContains(pb, ip)) {
-      issues.push({ path: ['network', 'metallb'], message: `contains ${ip}, ${what} in ${a.file}`, received: b.network.metallb });
-      break;
-    }
+  for (const mine of rb) {
+    const other = ra.find((o) => o.range.start <= mine.range.end && mine.range.start <= o.range.end);
+    if (other) issues.push({ path: mine.path, message: `overlaps ${other.what} of ${a.name} in ${a.file} on the same network`, received: mine.received });
+    const hit = taken.find(([ip]) => rangeContains(mine.range, ip));
+    if (hit) issues.push({ path: mine.path, message: `contains ${hit[0]}, ${hit[1]} in ${a.file}`, received: mine.received });
   }
   const mine: [string, string, readonly (string | number)[]][] = [[b.network.vip, 'the VIP', ['network', 'vip']], ...b.nodes.map((n): [string, string, readonly (string | number)[]] => [n.ip, `node ${n.name}`, n.ipPath])];
   for (const [ip, what, path] of mine) {
-    if (rangeContains(pa, ip)) {
-      issues.push({ path, message: `${what} has IP ${ip}, inside the MetalLB range ${range(a)} of ${a.name} in ${a.file}`, received: ip });
+    const other = ra.find((o) => rangeContains(o.range, ip));
+    if (other) {
+      issues.push({ path, message: `${what} has IP ${ip}, inside ${other.what} of ${a.name} in ${a.file}`, received: ip });
       break;
     }
   }

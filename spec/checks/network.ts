@@ -1,5 +1,5 @@
 /** Network rules kubeadm, the node resolver and DNS names depend on. */
-import { intToIp, ipToInt, parseCidr, rangeContains, blockSize } from '../ip';
+import { intToIp, ipToInt, isHostAddress, parseCidr, rangeContains, blockSize, type IpRange } from '../ip';
 import type { ClusterModel } from '../model';
 import type { ClusterSpec } from '../schema';
 import type { Report } from './report';
@@ -45,8 +45,44 @@ export function nodeNetworkRules(spec: ClusterSpec, model: ClusterModel, report:
       : undefined;
     if (why) report.error(path, `the nodes' DNS server ${why}, which does not exist before the cluster does; use a resolver outside the cluster`, dns);
   });
+  tenantAddressRules(model, report);
   const longest = [...model.nodes].sort((a, b) => b.name.length - a.name.length)[0];
   if (longest && longest.name.length + 1 + model.domain.length > 253) {
     report.error(['domain'], `too long: node FQDN ${longest.name}.${model.domain} is over 253 characters`, model.domain);
   }
+}
+
+/**
+ * Each tenant's MetalLB range (addons.tenants[].loadBalancerAddresses): host addresses of the node
+ * network, start <= end, apart from the platform pool, the VIP, the gateway, the node IPs and the
+ * ranges of the tenants before it.
+ */
+function tenantAddressRules(model: ClusterModel, report: Report): void {
+  const net = model.network;
+  let nodeCidr;
+  try { nodeCidr = parseCidr(net.cidr); } catch { return; } // reported by the CIDR rules
+  const platform: IpRange = { start: ipToInt(net.metallb.start), end: ipToInt(net.metallb.end) };
+  const overlaps = (a: IpRange, b: IpRange) => a.start <= b.end && b.start <= a.end;
+  const taken: [string, string][] = [
+    [net.vip, 'the VIP'], [net.gateway, 'the gateway'],
+    ...model.nodes.map((n): [string, string] => [n.ip, `node ${n.name}'s IP`]),
+  ];
+  const seen: [string, IpRange][] = [];
+  model.tenants.forEach((t, i) => {
+    const r = t.loadBalancerAddresses;
+    if (!r) return;
+    const path = ['addons', 'tenants', i, 'loadBalancerAddresses'];
+    const outside = (['start', 'end'] as const).filter((k) => !isHostAddress(nodeCidr, r[k]));
+    if (outside.length > 0) {
+      report.error([...path, outside[0]!], `must be a host address inside the node network ${net.cidr}`, r[outside[0]!]);
+      return;
+    }
+    const range: IpRange = { start: ipToInt(r.start), end: ipToInt(r.end) };
+    if (range.start > range.end) { report.error([...path, 'end'], `must not be below start ${r.start}`, r.end); return; }
+    const why = overlaps(range, platform) ? `overlaps the platform MetalLB pool ${net.metallb.start}-${net.metallb.end} (network.metallb)`
+      : taken.filter(([ip]) => rangeContains(range, ip)).map(([ip, what]) => `contains ${what} ${ip}`)[0]
+      ?? seen.filter(([, other]) => overlaps(range, other)).map(([name, other]) => `overlaps tenant ${name}'s range ${intToIp(other.start)}-${intToIp(other.end)}`)[0];
+    if (why) report.error(path, `tenant ${t.name}'s MetalLB range ${why}`, r);
+    seen.push([t.name, range]);
+  });
 }

@@ -109,6 +109,13 @@ describe('kubeadm config', () => {
     expect(cloudConfig(m, 'lab-worker-1').write_files.map((f: { path: string }) => f.path)).not.toContain(NODE_PATHS.admissionConfig);
   });
 
+  test('GIVEN tenants in the spec THEN kube-apiserver enables AlwaysPullImages (CIS 1.2.11); GIVEN none THEN it stays off', () => {
+    const plugins = (m: ReturnType<typeof lab>) => doc(initOf(m), 'ClusterConfiguration').apiServer.extraArgs['enable-admission-plugins'].split(',');
+    expect(plugins(lab())).not.toContain('AlwaysPullImages');
+    const tenants = labWith((d) => { d.addons = { ...(d.addons ?? {}), tenants: [{ name: 'team-a' }] }; });
+    expect(plugins(tenants)).toEqual(expect.arrayContaining(['AlwaysPullImages', 'PodSecurity', 'NodeRestriction']));
+  });
+
   test('GIVEN an unlabelled namespace THEN the Pod Security default enforces baseline and audits and warns restricted, at the cluster minor', () => {
     const cfg = yaml.load(renderAdmissionConfig(lab(), manifestFacts(lab()))) as any;
     expect(cfg).toMatchObject({ apiVersion: 'apiserver.config.k8s.io/v1', kind: 'AdmissionConfiguration' });
