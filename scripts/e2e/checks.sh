@@ -121,10 +121,15 @@ check_etcd() {   # check_etcd WANT: WANT members, all healthy (retried for 60 s)
   E2E_FAILURE="etcd: ${members} members started, ${healthy} healthy (want ${want})"; return 1
 }
 
+# server_version: the API server's gitVersion (e.g. v1.30.3), through the VIP.
+server_version() {
+  KUBECTL version -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))'
+}
+
 check_api_vip() {
   local v
   vip_healthz 5 || { E2E_FAILURE="API does not answer through the VIP ${API_ENDPOINT}"; return 1; }
-  v=$(KUBECTL version -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))')
+  v=$(server_version)
   result "API through the VIP ${API_ENDPOINT}: /healthz 200, server ${v} ok"
 }
 

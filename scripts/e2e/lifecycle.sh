@@ -77,6 +77,31 @@ check_remove_replace_cp() {
   result "control plane replaced: ${n} joined from a new disk in $((finished - t0))s, etcd 3/3 ok"
 }
 
+# watch_serving LOG: once a second, what decides whether hello's NodePort answers: the VIP's
+# holder, each Node's Ready status, hello's ready endpoints (diagnostics for an outage).
+watch_serving() {
+  while :; do
+    printf '%s vip=%s nodes=%s endpoints=%s\n' "$(date +%s.%N)" "$(vip_holder || echo none)" \
+      "$(KUBECTL get nodes -o jsonpath='{range .items[*]}{.metadata.name}:{.status.conditions[?(@.type=="Ready")].status},{end}' 2>&1 | tr -d '\n')" \
+      "$(KUBECTL -n e2e get endpointslices -l kubernetes.io/service-name=hello -o jsonpath='{range .items[*].endpoints[*]}{.targetRef.name}:{.conditions.ready},{end}' 2>&1 | tr -d '\n')" >>"$1"
+    sleep 1
+  done
+}
+
+# serving_diagnostics WATCH_LOG: printed when hello failed: the watch log's changes, the cluster's
+# Node and Pod readiness events, and what the worker's kubelet and kube-proxy logged.
+serving_diagnostics() {
+  local worker
+  log "hello failed: diagnostics (watch log ${1})"
+  awk '{ k = $2 " " $3 " " $4 } k != last { print "  | " $0; last = k }' "$1" >&2 || true
+  KUBECTL get events -A --sort-by=.lastTimestamp 2>/dev/null | grep -Ei 'NotReady|Unhealthy|Killing|LeaderElection|RegisteredNode|NodeReady' | tail -n 30 | sed 's/^/  | /' >&2 || true
+  worker=$(KUBECTL -n e2e get pods -l app=hello -o jsonpath='{.items[0].spec.nodeName}' 2>/dev/null) || return 0
+  # shellcheck disable=SC2016 # expanded on the node
+  E2E_RUN="$RUN" "${ROOT}/scripts/e2e/node-exec.sh" "$worker" "$(node_field "$worker" ip)" \
+    'journalctl -u kubelet --since "-5min" -o short-precise --no-pager | grep -Ei "error|fail|timeout|lease" | tail -n 25; crictl logs --tail 25 "$(crictl ps --quiet --name "^kube-proxy$" | head -n 1)" 2>&1' \
+    2>&1 | sed 's/^/  | /' >&2 || true
+}
+
 # served_cert IP PORT: "serial notAfter" of the certificate a TLS server presents.
 served_cert() {
   in_br openssl s_client -connect "$1:$2" </dev/null 2>/dev/null \
@@ -94,6 +119,9 @@ check_cert_renewal() {
   before_api=$(served_cert "$ip" "${API_ENDPOINT##*:}") before_etcd=$(served_cert "$ip" 2379)
   [[ -n "$before_api" && -n "$before_etcd" ]] || { E2E_FAILURE="no certificate served by ${n}'s API server or etcd"; return 1; }
   probe_start certs || return 1
+  watch_serving "${RUN}/certs-watch.log" &
+  local watch_pid=$!
+  on_exit "kill ${watch_pid} 2>/dev/null || true"
   sleep 2   # a new certificate's notAfter differs from the old one's by at least this
   t0=$(date +%s)
   # shellcheck disable=SC2016 # expanded on the node
@@ -103,7 +131,9 @@ check_cert_renewal() {
   took=$(since "$t0")
   # Counted, not yet required to be 0: with the VIP on the renewing node, hello on a worker was
   # refused for ~36 s while that node's kube-apiserver restarted (under investigation).
+  kill "$watch_pid" 2>/dev/null || true
   probe_stop --count-only || return 1
+  [[ "$PROBE_FIGURES" == *"hello via ${PROBE_VIA}:30080 0 of"* ]] || serving_diagnostics "${RUN}/certs-watch.log"
   grep -E 'certs\]' "${RUN}/certs-renew.log" | sed 's/^/  /' >&2 || true
   after_api=$(served_cert "$ip" "${API_ENDPOINT##*:}") after_etcd=$(served_cert "$ip" 2379)
   [[ "${after_api%% *}" != "${before_api%% *}" ]] || { E2E_FAILURE="${n}'s API server still serves certificate ${before_api} after the renewal"; return 1; }
