@@ -78,12 +78,14 @@ check_remove_replace_cp() {
 }
 
 # watch_serving LOG: once a second, what decides whether hello's NodePort answers: the VIP's
-# holder, each Node's Ready status, hello's ready endpoints (diagnostics for an outage).
+# holder, each Node's Ready status, hello's ready endpoints and its pods' nodes and addresses
+# (diagnostics for an outage).
 watch_serving() {
   while :; do
-    printf '%s vip=%s nodes=%s endpoints=%s\n' "$(date +%s.%N)" "$(vip_holder || echo none)" \
+    printf '%s vip=%s nodes=%s endpoints=%s pods=%s\n' "$(date +%s.%N)" "$(vip_holder || echo none)" \
       "$(KUBECTL get nodes -o jsonpath='{range .items[*]}{.metadata.name}:{.status.conditions[?(@.type=="Ready")].status},{end}' 2>&1 | tr -d '\n')" \
-      "$(KUBECTL -n e2e get endpointslices -l kubernetes.io/service-name=hello -o jsonpath='{range .items[*].endpoints[*]}{.targetRef.name}:{.conditions.ready},{end}' 2>&1 | tr -d '\n')" >>"$1"
+      "$(KUBECTL -n e2e get endpointslices -l kubernetes.io/service-name=hello -o jsonpath='{range .items[*].endpoints[*]}{.targetRef.name}:{.conditions.ready},{end}' 2>&1 | tr -d '\n')" \
+      "$(KUBECTL -n e2e get pods -l app=hello -o jsonpath='{range .items[*]}{.metadata.name}@{.spec.nodeName}/{.status.podIP}:{.status.phase},{end}' 2>&1 | tr -d '\n')" >>"$1"
     sleep 1
   done
 }
@@ -93,7 +95,7 @@ watch_serving() {
 serving_diagnostics() {
   local worker
   log "hello failed: diagnostics (watch log ${1})"
-  awk '{ k = $2 " " $3 " " $4 } k != last { print "  | " $0; last = k }' "$1" >&2 || true
+  awk '{ k = $2 " " $3 " " $4 " " $5 } k != last { print "  | " $0; last = k }' "$1" >&2 || true
   KUBECTL get events -A --sort-by=.lastTimestamp 2>/dev/null | grep -Ei 'NotReady|Unhealthy|Killing|LeaderElection|RegisteredNode|NodeReady' | tail -n 30 | sed 's/^/  | /' >&2 || true
   worker=$(KUBECTL -n e2e get pods -l app=hello -o jsonpath='{.items[0].spec.nodeName}' 2>/dev/null) || return 0
   # shellcheck disable=SC2016 # expanded on the node

@@ -33,9 +33,13 @@ check_upgrade() {
   local t0 rc=0 uids_before pids_before n v
   phase "upgrade: Kubernetes ${KUBE_VERSION%-*} -> ${NEXT_VERSION} with the generated upgrade.sh"
   probe_start upgrade || return 1
+  watch_serving "${RUN}/upgrade-watch.log" &
+  local watch_pid=$!
+  on_exit "kill ${watch_pid} 2>/dev/null || true"
   uids_before=$(node_uids); pids_before=$(container_pids)
   t0=$(date +%s)
   run_generated "$UPGRADE_SCRIPT" || rc=$?
+  kill "$watch_pid" 2>/dev/null || true
   if (( rc != 0 )); then
     probe_stop --count-only || true
     E2E_FAILURE="upgrade.sh failed (log: ${RUN}/upgrade.log)"; return 1
@@ -43,6 +47,7 @@ check_upgrade() {
   local took; took=$(since "$t0")
   # hello's failures are counted, not required to be 0: upgrade.sh drains each node in turn.
   probe_stop --count-only || return 1
+  [[ "$PROBE_FIGURES" == *"hello via ${PROBE_VIA}:30080 0 of"* ]] || serving_diagnostics "${RUN}/upgrade-watch.log"
   for n in $(KUBECTL get nodes -o name); do
     v=$(KUBECTL get "$n" -o jsonpath='{.status.nodeInfo.kubeletVersion}')
     [[ "$v" == "v${NEXT_VERSION}" ]] || { E2E_FAILURE="${n#node/} reports ${v} after the upgrade (want v${NEXT_VERSION})"; return 1; }
