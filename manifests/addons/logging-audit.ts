@@ -28,6 +28,11 @@ export const AUDIT_LOG_JOB = 'kubernetes-audit';
 
 const NODE_ROLE = 'node-role.kubernetes.io/control-plane';
 
+/** The Alloy component both logging pipelines end in: push to Loki at `lokiPushUrl`. */
+export function lokiWrite(lokiPushUrl: string): string[] {
+  return ['loki.write "default" {', '  endpoint {', `    url = "${lokiPushUrl}"`, '  }', '}'];
+}
+
 /**
  * Alloy pipeline: this control plane's audit log -> entry time from the event -> Loki.
  * Only the active file is tailed: at rotation kube-apiserver renames it to audit-<timestamp>.log
@@ -58,11 +63,7 @@ export function alloyAuditConfig(lokiPushUrl: string): string {
     '  }',
     '  forward_to = [loki.write.default.receiver]',
     '}',
-    'loki.write "default" {',
-    '  endpoint {',
-    `    url = "${lokiPushUrl}"`,
-    '  }',
-    '}',
+    ...lokiWrite(lokiPushUrl),
     '',
   ].join('\n');
 }

@@ -6,7 +6,7 @@
 import type { Construct } from 'constructs';
 import { AddonChart } from '../addon-chart';
 import type { Platform } from '../platform';
-import { addAuditShipper } from './logging-audit';
+import { addAuditShipper, lokiWrite } from './logging-audit';
 import { MEDIUM, resources } from './resources';
 import { storageRelease } from './storage';
 
@@ -42,11 +42,7 @@ export function alloyConfig(lokiPushUrl: string): string {
     '  targets    = discovery.relabel.pods.output',
     '  forward_to = [loki.write.default.receiver]',
     '}',
-    'loki.write "default" {',
-    '  endpoint {',
-    `    url = "${lokiPushUrl}"`,
-    '  }',
-    '}',
+    ...lokiWrite(lokiPushUrl),
     '',
   ].join('\n');
 }
